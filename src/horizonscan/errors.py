@@ -1,0 +1,26 @@
+"""Errors with stable codes (E###), so logs, docs and tests can refer to them.
+
+E1xx ingest/readers, E2xx topic packs and analysis, E3xx store, E4xx query, E5xx CLI usage.
+"""
+
+from __future__ import annotations
+
+
+class HorizonscanError(Exception):
+    """Base class; the message starts with its code, e.g. ``E101 empty file``."""
+
+
+class ReadError(HorizonscanError):
+    """An input could not be read into a document (bad format, empty, too big, ...)."""
+
+
+class FetchError(ReadError):
+    """A URL could not be fetched (timeout, HTTP error, too many redirects, too big)."""
+
+
+class AnalysisError(HorizonscanError):
+    """A text could not be analysed (time limit, ...)."""
+
+
+class StoreError(HorizonscanError):
+    """The store refused a write or could not be opened."""

@@ -1,0 +1,1 @@
+"""One module per format; each registers a versioned Reader on import."""
