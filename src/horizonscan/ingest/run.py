@@ -1,0 +1,107 @@
+"""Drive a batch of inputs through read → analyse → store, recording every outcome.
+
+The batch never stops on a bad input: each failure is stored with its one-line
+reason (``horizonscan status``) and the next input goes on. Each document is
+analysed before its transaction opens and committed with its analysis in one
+transaction, so a kill at any moment leaves only whole documents; running the
+same command again skips what is stored (by content hash) and finishes the job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import AnalysisError, HorizonscanError
+from ..records import Analysis, Document
+from ..settings import Settings
+from ..store import Store
+from .registry import choose
+from .sources import HEAD, Item, expand, load
+
+
+@dataclass
+class Outcome:
+    input: str
+    status: str  # added, duplicate, near-duplicate, skipped
+    document_id: str | None = None
+    reason: str | None = None
+    title: str | None = None
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status == "skipped"]
+
+
+def read_item(item: Item, settings: Settings) -> list[Document]:
+    if item.error:
+        raise HorizonscanError(item.error)
+    data, origin = load(item, settings)
+    reader = choose(origin, data[:HEAD])
+    return reader.read(data, origin)
+
+
+def analyse_document(doc: Document, settings: Settings) -> Analysis:
+    from ..analyse.pipeline import analyse
+
+    return analyse(doc.text, published=doc.published.value, language=doc.language.value, pack=settings.pack)
+
+
+def ingest(
+    inputs: list[str],
+    store: Store,
+    settings: Settings,
+    *,
+    analyse: bool = True,
+    on_item: Callable[[Outcome], None] | None = None,
+) -> Report:
+    """Ingest every input; ``on_item`` is called after each outcome (progress bars)."""
+    report = Report()
+
+    def done(outcome: Outcome) -> None:
+        report.outcomes.append(outcome)
+        if on_item:
+            on_item(outcome)
+
+    for item in expand(inputs):
+        try:
+            docs = read_item(item, settings)
+        except HorizonscanError as exc:
+            reason = _one_line(exc)
+            store.record_failure(item.input, reason, "fetch" if item.url else "read")
+            done(Outcome(item.input, "skipped", reason=reason))
+            continue
+        store.clear_failure(item.input)
+        for doc in docs:
+            label = doc.url if len(docs) > 1 and doc.url else item.input
+            done(_store_one(doc, label, store, settings, analyse))
+    return report
+
+
+def _store_one(doc: Document, label: str, store: Store, settings: Settings, analyse: bool) -> Outcome:
+    if store.has_document(doc.id):
+        store.add_input(doc.id, label)
+        return Outcome(label, "duplicate", doc.id, title=doc.title.value)
+    analysis = None
+    if analyse:
+        try:
+            analysis = analyse_document(doc, settings)
+        except AnalysisError as exc:
+            # Keep the document (searchable) and say why it has no analysis.
+            store.record_failure(label, _one_line(exc), "analyse")
+    result = store.write(doc, analysis, label)
+    status = "near-duplicate" if result.near_duplicate_of else result.status
+    return Outcome(label, status, doc.id, title=doc.title.value, reason=result.near_duplicate_of)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:500] if text else type(exc).__name__

@@ -1,0 +1,130 @@
+"""Engine set-up, migrations and the ``Store`` facade."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ..errors import StoreError
+from ..records import Analysis, Document
+from . import read, search, writer
+from .schema import failures
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare path as a SQLite file; map ``postgresql://`` to the psycopg 3 driver."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")  # readers never block the writer; crash-safe
+    cur.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints, safe with WAL
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=30000")
+    cur.close()
+
+
+def create_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    try:
+        if url.startswith("sqlite"):
+            engine = sa.create_engine(url)
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        else:
+            engine = sa.create_engine(url, pool_pre_ping=True)
+    except (sa.exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"E301 cannot open database {url!r}: {exc}") from exc
+    return engine
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` with Alembic (idempotent)."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+class Store:
+    """Facade over one database. Every method runs in its own short transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.dialect = engine.dialect.name
+
+    # ---------------------------------------------------------------- writes
+    def write(self, doc: Document, analysis: Analysis | None, input: str) -> writer.WriteResult:
+        return writer.write_document(self.engine, doc, analysis, input)
+
+    def add_input(self, doc_id: str, input: str) -> None:
+        with self.engine.begin() as conn:
+            writer.add_input(conn, doc_id, input)
+
+    def has_document(self, doc_id: str) -> bool:
+        return read.has_document(self.engine, doc_id)
+
+    def record_failure(self, input: str, reason: str, stage: str) -> None:
+        now = dt.datetime.now(dt.timezone.utc)
+        with self.engine.begin() as conn:
+            row = conn.execute(sa.select(failures.c.attempts).where(failures.c.input == input)).first()
+            if row is None:
+                conn.execute(failures.insert().values(input=input, reason=reason, stage=stage, attempts=1, at=now))
+            else:
+                conn.execute(
+                    failures.update()
+                    .where(failures.c.input == input)
+                    .values(reason=reason, stage=stage, attempts=row.attempts + 1, at=now)
+                )
+
+    def clear_failure(self, input: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(failures.delete().where(failures.c.input == input))
+
+    # ---------------------------------------------------------------- reads
+    def status(self) -> dict[str, Any]:
+        return read.status(self.engine)
+
+    def search(self, query: str, **filters: Any) -> list[search.SearchHit]:
+        return search.search(self.engine, query, **filters)
+
+    def document(self, doc_id: str) -> read.StoredDocument | None:
+        return read.document(self.engine, doc_id)
+
+    def events(self, **filters: Any) -> list[read.EventRow]:
+        return read.list_events(self.engine, **filters)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(url: str, migrate: bool = True) -> Store:
+    """Open (and by default migrate) the store at ``url``."""
+    engine = create_engine(url)
+    try:
+        if migrate:
+            upgrade(engine)
+    except sa.exc.OperationalError as exc:
+        raise StoreError(f"E302 cannot open database {normalise_url(url)!r}: {exc.orig}") from exc
+    return Store(engine)

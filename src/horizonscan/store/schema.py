@@ -1,0 +1,234 @@
+"""Table definitions (SQLAlchemy Core). The Alembic migrations create exactly these.
+
+One schema for SQLite and PostgreSQL. Full-text search lives beside it in
+dialect-specific objects (an FTS5 table on SQLite, a tsvector column with a GIN
+index on PostgreSQL), created by the migrations and used only by ``store.search``.
+Dates are kept as ISO strings (``2020``, ``2020-03``, ``2020-03-30``) plus a
+``*_start`` ISO day for range filters, so partial dates sort and filter the same
+way on both backends.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+def _doc_fk() -> Column:  # type: ignore[type-arg]
+    return Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"), nullable=False, index=True)
+
+
+documents = Table(
+    "documents",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("title", Text),
+    Column("title_how", String(64)),
+    Column("text", Text, nullable=False),
+    Column("language", String(8), index=True),
+    Column("language_how", String(64)),
+    Column("published", String(40)),  # ISO date or datetime as found
+    Column("published_how", String(64)),
+    Column("published_start", String(10), index=True),  # first day covered (YYYY-MM-DD) for range filters
+    Column("author", Text),
+    Column("author_how", String(64)),
+    Column("url", Text),
+    Column("path", Text),
+    Column("source", Text, index=True),
+    Column("media_type", String(80), nullable=False),
+    Column("reader", String(40), nullable=False),
+    Column("extra", JSON, nullable=False, default=dict),
+    Column("ingested_at", DateTime(timezone=True), nullable=False),
+    Column("analyser", String(40)),  # None: stored without analysis (see failures)
+    Column("duplicate_of", String(32), index=True),  # near-duplicate of this original
+    Column("similarity", Float),
+)
+
+# Every input that led to a document (paths, URLs, feed entries): provenance, and how
+# re-ingesting the same content from elsewhere is recorded without a new document.
+document_inputs = Table(
+    "document_inputs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("input", Text, nullable=False),
+    Column("seen_at", DateTime(timezone=True), nullable=False),
+    Index("ix_document_inputs_input", "input"),
+)
+
+failures = Table(
+    "failures",
+    metadata,
+    Column("input", String(2048), primary_key=True),
+    Column("reason", Text, nullable=False),
+    Column("stage", String(20), nullable=False),  # read, fetch, analyse, store
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+mentions = Table(
+    "mentions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("label", String(16), nullable=False),
+    Column("actor_id", String(120), index=True),
+    Column("country", String(3), index=True),
+    Column("kind", String(20)),
+    Column("sector", String(8)),
+    Column("name", Text),
+    Column("confidence", Float, nullable=False),
+)
+
+actors = Table(
+    "actors",
+    metadata,
+    Column("id", String(120), primary_key=True),
+    Column("kind", String(20)),
+    Column("name", Text),
+    Column("country", String(3), index=True),
+    Column("sector", String(8)),
+)
+
+places = Table(
+    "places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("name", Text),
+    Column("lat", Float),
+    Column("lon", Float),
+    Column("country", String(3), index=True),
+    Column("geonames_id", Integer, index=True),
+    Column("feature", String(20)),
+    Column("confidence", Float, nullable=False),
+)
+
+time_expressions = Table(
+    "time_expressions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("value", String(64), nullable=False),
+    Column("precision", String(16), nullable=False),
+    Column("type", String(10), nullable=False),
+    Column("mod", String(12)),
+    Column("anchored", Boolean, nullable=False),
+)
+
+themes = Table(
+    "themes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("scheme", String(20), nullable=False),
+    Column("label", String(40), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("evidence", JSON, nullable=False),
+    Column("score", Float, nullable=False),
+)
+
+citations = Table(
+    "citations",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("marker", String(16), nullable=False),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("date", String(10)),
+    Column("url", Text),
+    Column("cited_start", Integer),
+    Column("cited_end", Integer),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("type", String(16), nullable=False, index=True),
+    Column("mode", String(24)),
+    Column("source_text", Text),
+    Column("source_actor_id", String(120), index=True),
+    Column("source_country", String(3), index=True),
+    Column("source_sector", String(8)),
+    Column("target_text", Text),
+    Column("target_actor_id", String(120), index=True),
+    Column("target_country", String(3), index=True),
+    Column("target_sector", String(8)),
+    Column("speaker_text", Text),
+    Column("speaker_actor_id", String(120)),
+    Column("place_text", Text),
+    Column("place_lat", Float),
+    Column("place_lon", Float),
+    Column("place_country", String(3), index=True),
+    Column("place_geonames_id", Integer),
+    Column("date_value", String(64)),
+    Column("date_precision", String(16)),
+    Column("date_text", Text),
+    Column("date_start", String(10), index=True),  # first day covered, for range filters
+    Column("sentence_start", Integer, nullable=False),
+    Column("sentence_end", Integer, nullable=False),
+    Column("trigger", Text),
+    Column("negated", Boolean, nullable=False),
+    Column("hypothetical", Boolean, nullable=False),
+    Column("confidence", Float, nullable=False),
+    Column("cameo", String(8)),
+    Column("score", Float, nullable=False),
+    Column("cluster_id", String(40), index=True),  # same real-world event across documents
+    Column("coder", String(40)),
+)
+
+# Near-duplicate detection: a MinHash signature per document and its LSH band keys.
+minhashes = Table(
+    "minhashes",
+    metadata,
+    Column("document_id", String(32), ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True),
+    Column("signature", LargeBinary, nullable=False),
+)
+
+lsh_bands = Table(
+    "lsh_bands",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    _doc_fk(),
+    Column("band", Integer, nullable=False),
+    Column("key", String(16), nullable=False),
+    Index("ix_lsh_bands_band_key", "band", "key"),
+)

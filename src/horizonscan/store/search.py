@@ -1,0 +1,138 @@
+"""Full-text search: FTS5 (bm25) on SQLite, tsvector (ts_rank) on PostgreSQL.
+
+User queries are parsed here into the backend's syntax from plain words,
+"quoted phrases", OR, and -excluded words; nothing the user types reaches the
+database except as a bound parameter or a quoted FTS string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from ..errors import HorizonscanError
+from .schema import documents
+
+HL_START, HL_END = "⟦", "⟧"  # highlight markers in snippets; the present layer styles them
+MAX_LIMIT = 1000
+_TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    id: str
+    title: str | None
+    published: str | None
+    language: str | None
+    source: str | None
+    snippet: str
+    rank: float
+
+
+def fts5_query(query: str) -> str:
+    """Translate a user query into a safe FTS5 expression.
+
+    Words and "phrases" are ANDed, ``OR`` between two of them is kept, ``-word``
+    excludes. Every term is emitted as a quoted FTS5 string, so FTS syntax
+    characters typed by the user are inert. Returns "" when nothing is searchable.
+    """
+    positive: list[str] = []
+    negative: list[str] = []
+    for m in _TOKEN.finditer(query):
+        neg, phrase, word = m.group(1), m.group(2), m.group(3)
+        if word == "OR":
+            if positive and positive[-1] != "OR":
+                positive.append("OR")
+            continue
+        if word is not None and word.startswith("-") and len(word) > 1:
+            neg, word = "-", word[1:]
+        terms = re.findall(r"\w+", phrase if phrase is not None else word or "")
+        if terms:
+            (negative if neg else positive).append('"' + " ".join(terms) + '"')
+    while positive and positive[-1] == "OR":
+        positive.pop()
+    if not positive:
+        return ""  # FTS5 cannot match on exclusions alone
+    return " ".join(positive) + "".join(f" NOT {n}" for n in negative)
+
+
+def search(
+    engine: Engine,
+    query: str,
+    *,
+    limit: int = 20,
+    offset: int = 0,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    language: str | None = None,
+    source: str | None = None,
+    include_duplicates: bool = False,
+) -> list[SearchHit]:
+    if not query or not query.strip():
+        raise HorizonscanError("E402 empty search query")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    d = documents.c
+    filters = []
+    if date_from:
+        filters.append(d.published_start >= date_from)
+    if date_to:
+        filters.append(d.published_start <= date_to)
+    if language:
+        filters.append(d.language == language.lower())
+    if source:
+        pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        filters.append(
+            sa.or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"), d.path.like(pattern, escape="\\"))
+        )
+    if not include_duplicates:
+        filters.append(d.duplicate_of.is_(None))
+    if engine.dialect.name == "sqlite":
+        return _search_sqlite(engine, query, filters, limit, offset)
+    if engine.dialect.name == "postgresql":
+        return _search_pg(engine, query, filters, limit, offset)
+    raise HorizonscanError(f"E403 full-text search is not available on {engine.dialect.name}")
+
+
+def _search_sqlite(engine: Engine, query: str, filters: list, limit: int, offset: int) -> list[SearchHit]:  # type: ignore[type-arg]
+    expr = fts5_query(query)
+    if not expr:
+        return []
+    fts = sa.table("documents_fts", sa.column("document_id"), sa.column("title"), sa.column("text"))
+    rank = sa.literal_column("bm25(documents_fts, 0.0, 5.0, 1.0)")
+    snippet = sa.func.snippet(sa.literal_column("documents_fts"), 2, HL_START, HL_END, "…", 24)
+    d = documents.c
+    q = (
+        sa.select(d.id, d.title, d.published, d.language, d.source, snippet.label("snippet"), rank.label("rank"))
+        .select_from(fts.join(documents, documents.c.id == fts.c.document_id))
+        .where(sa.literal_column("documents_fts").op("MATCH")(expr), *filters)
+        .order_by(rank, d.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    with engine.connect() as conn:
+        return [SearchHit(r.id, r.title, r.published, r.language, r.source, r.snippet, float(r.rank)) for r in conn.execute(q)]
+
+
+PG_DOC = "to_tsvector('simple', coalesce(documents.title, '') || ' ' || documents.text)"
+
+
+def _search_pg(engine: Engine, query: str, filters: list, limit: int, offset: int) -> list[SearchHit]:  # type: ignore[type-arg]
+    tsq = sa.func.websearch_to_tsquery("simple", query)
+    vec = sa.literal_column(PG_DOC)
+    rank = sa.func.ts_rank(vec, tsq)
+    head = sa.func.ts_headline(
+        "simple", documents.c.text, tsq, f"StartSel={HL_START}, StopSel={HL_END}, MaxWords=35, MinWords=15, MaxFragments=1"
+    )
+    d = documents.c
+    q = (
+        sa.select(d.id, d.title, d.published, d.language, d.source, head.label("snippet"), rank.label("rank"))
+        .where(vec.op("@@")(tsq), *filters)
+        .order_by(rank.desc(), d.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    with engine.connect() as conn:
+        return [SearchHit(r.id, r.title, r.published, r.language, r.source, r.snippet, -float(r.rank)) for r in conn.execute(q)]

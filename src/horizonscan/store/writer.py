@@ -1,0 +1,246 @@
+"""Atomic, idempotent writes: a document and everything derived from it commit together."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from ..records import Analysis, Document, Event
+from . import neardup
+from .schema import (
+    actors,
+    citations,
+    document_inputs,
+    documents,
+    events,
+    lsh_bands,
+    mentions,
+    minhashes,
+    places,
+    themes,
+    time_expressions,
+)
+
+# Events of the same type between the same actors, at the same place (country),
+# whose dates start within this many days of each other are one real-world event.
+CLUSTER_WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    status: str  # "added" or "duplicate"
+    document_id: str
+    near_duplicate_of: str | None = None
+
+
+def iso_start(value: str | None) -> str | None:
+    """First day covered by an ISO-ish date value (``2020`` → ``2020-01-01``), else None."""
+    if not value or len(value) < 4 or not value[:4].isdigit():
+        return None
+    year = value[:4]
+    rest = value[4:]
+    if len(rest) >= 3 and rest[0] == "-" and rest[1:3].isdigit():
+        month = rest[1:3]
+        if len(rest) >= 6 and rest[3] == "-" and rest[4:6].isdigit():
+            return f"{year}-{month}-{rest[4:6]}"
+        return f"{year}-{month}-01"
+    if rest.startswith("-Q") and rest[2:3] in "1234" and rest[2:3]:
+        return f"{year}-{(int(rest[2]) - 1) * 3 + 1:02d}-01"
+    return f"{year}-01-01"
+
+
+def add_input(conn: Connection, doc_id: str, input: str) -> None:
+    exists = conn.execute(
+        sa.select(document_inputs.c.id).where(document_inputs.c.document_id == doc_id, document_inputs.c.input == input)
+    ).first()
+    if exists is None:
+        conn.execute(document_inputs.insert().values(document_id=doc_id, input=input, seen_at=_now()))
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+def write_document(engine: Engine, doc: Document, analysis: Analysis | None, input: str) -> WriteResult:
+    """Insert ``doc`` with its analysis in one transaction; a known id only records the input."""
+    sig = neardup.signature(doc.text)
+    with engine.begin() as conn:
+        if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc.id)).first() is not None:
+            add_input(conn, doc.id, input)
+            return WriteResult("duplicate", doc.id)
+        original, sim = _near_duplicate(conn, sig) if sig is not None else (None, None)
+        conn.execute(documents.insert().values(**_document_row(doc, analysis, original, sim)))
+        add_input(conn, doc.id, input)
+        if sig is not None:
+            conn.execute(minhashes.insert().values(document_id=doc.id, signature=neardup.to_bytes(sig)))
+            conn.execute(lsh_bands.insert(), [{"document_id": doc.id, "band": b, "key": k} for b, k in neardup.band_keys(sig)])
+        if conn.dialect.name == "sqlite":
+            conn.execute(
+                sa.text("INSERT INTO documents_fts(document_id, title, text) VALUES (:id, :title, :text)"),
+                {"id": doc.id, "title": doc.title.value or "", "text": doc.text},
+            )
+        if analysis is not None:
+            _write_analysis(conn, doc.id, analysis)
+    return WriteResult("added", doc.id, original)
+
+
+def _document_row(doc: Document, analysis: Analysis | None, original: str | None, sim: float | None) -> dict[str, Any]:
+    return {
+        "id": doc.id,
+        "title": doc.title.value,
+        "title_how": doc.title.how,
+        "text": doc.text,
+        "language": doc.language.value,
+        "language_how": doc.language.how,
+        "published": doc.published.value,
+        "published_how": doc.published.how,
+        "published_start": iso_start(doc.published.value),
+        "author": doc.author.value,
+        "author_how": doc.author.how,
+        "url": doc.url,
+        "path": doc.path,
+        "source": doc.source,
+        "media_type": doc.media_type,
+        "reader": doc.reader,
+        "extra": doc.extra,
+        "ingested_at": _now(),
+        "analyser": analysis.analyser if analysis is not None else None,
+        "duplicate_of": original,
+        "similarity": sim,
+    }
+
+
+def _near_duplicate(conn: Connection, sig: Any) -> tuple[str | None, float | None]:
+    """The earliest stored original this signature nearly duplicates, if any."""
+    keys = neardup.band_keys(sig)
+    cond = sa.or_(*[sa.and_(lsh_bands.c.band == b, lsh_bands.c.key == k) for b, k in keys])
+    candidates = sorted({r.document_id for r in conn.execute(sa.select(lsh_bands.c.document_id).where(cond))})
+    best: tuple[float, str] | None = None
+    for cand in candidates:
+        row = conn.execute(sa.select(minhashes.c.signature).where(minhashes.c.document_id == cand)).first()
+        if row is None:
+            continue
+        sim = neardup.similarity(sig, neardup.from_bytes(row.signature))
+        if sim >= neardup.THRESHOLD and (best is None or sim > best[0]):
+            best = (sim, cand)
+    if best is None:
+        return None, None
+    # Link to the root original, never to another copy.
+    root = conn.execute(sa.select(documents.c.duplicate_of).where(documents.c.id == best[1])).scalar()
+    return (root or best[1]), best[0]
+
+
+def _rows(table: sa.Table, doc_id: str, records: Any) -> list[dict[str, Any]]:
+    """Records as rows of ``table`` (fields the table lacks are not stored)."""
+    cols = set(table.c.keys())
+    return [{"document_id": doc_id, **{k: v for k, v in r.to_dict().items() if k in cols}} for r in records]
+
+
+def _write_analysis(conn: Connection, doc_id: str, a: Analysis) -> None:
+    for table, records in (
+        (mentions, a.mentions),
+        (places, a.places),
+        (time_expressions, a.dates),
+        (themes, a.themes),
+        (citations, a.citations),
+    ):
+        if records:
+            conn.execute(table.insert(), _rows(table, doc_id, records))
+    _upsert_actors(conn, a)
+    for ev in a.events:
+        row = _event_row(doc_id, ev, a.analyser)
+        new_id = conn.execute(events.insert().values(**row)).inserted_primary_key[0]
+        cluster = _find_cluster(conn, row) or f"ev{new_id}"
+        conn.execute(events.update().where(events.c.id == new_id).values(cluster_id=cluster))
+
+
+def _upsert_actors(conn: Connection, a: Analysis) -> None:
+    seen: dict[str, dict[str, Any]] = {}
+    for m in a.mentions:
+        if m.actor_id and m.actor_id not in seen:
+            seen[m.actor_id] = {"id": m.actor_id, "kind": m.kind, "name": m.name or m.text, "country": m.country, "sector": m.sector}
+    if not seen:
+        return
+    known = {r.id for r in conn.execute(sa.select(actors.c.id).where(actors.c.id.in_(list(seen))))}
+    new = [row for key, row in sorted(seen.items()) if key not in known]
+    if new:
+        conn.execute(actors.insert(), new)
+
+
+def _event_row(doc_id: str, ev: Event, coder: str) -> dict[str, Any]:
+    src, tgt, spk, pl, d = ev.source, ev.target, ev.speaker, ev.place, ev.date
+    return {
+        "document_id": doc_id,
+        "type": ev.type,
+        "mode": ev.mode,
+        "source_text": src.text if src else None,
+        "source_actor_id": src.actor_id if src else None,
+        "source_country": src.country if src else None,
+        "source_sector": src.sector if src else None,
+        "target_text": tgt.text if tgt else None,
+        "target_actor_id": tgt.actor_id if tgt else None,
+        "target_country": tgt.country if tgt else None,
+        "target_sector": tgt.sector if tgt else None,
+        "speaker_text": spk.text if spk else None,
+        "speaker_actor_id": spk.actor_id if spk else None,
+        "place_text": pl.text if pl else None,
+        "place_lat": pl.lat if pl else None,
+        "place_lon": pl.lon if pl else None,
+        "place_country": pl.country if pl else None,
+        "place_geonames_id": pl.geonames_id if pl else None,
+        "date_value": d.value if d else None,
+        "date_precision": d.precision if d else None,
+        "date_text": d.text if d else None,
+        "date_start": iso_start(d.value) if d else None,
+        "sentence_start": ev.sentence_start,
+        "sentence_end": ev.sentence_end,
+        "trigger": ev.trigger,
+        "negated": ev.negated,
+        "hypothetical": ev.hypothetical,
+        "confidence": ev.confidence,
+        "cameo": ev.cameo,
+        "score": ev.score,
+        "coder": coder,
+    }
+
+
+def _actor_key(row: dict[str, Any], side: str) -> Any:
+    return row[f"{side}_actor_id"] or row[f"{side}_country"]
+
+
+def _find_cluster(conn: Connection, row: dict[str, Any]) -> str | None:
+    """Cluster rule (docs/events.md): same type, same source and target (actor id, else
+    country), same place country when both know it, dates within CLUSTER_WINDOW_DAYS,
+    reported by a *different* document; negated/hypothetical events never cluster."""
+    if row["negated"] or row["hypothetical"] or not row["date_start"]:
+        return None
+    src, tgt = _actor_key(row, "source"), _actor_key(row, "target")
+    if src is None or tgt is None:
+        return None
+    day = dt.date.fromisoformat(row["date_start"])
+    lo = (day - dt.timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
+    hi = (day + dt.timedelta(days=CLUSTER_WINDOW_DAYS)).isoformat()
+    e = events.c
+    q = (
+        sa.select(e.cluster_id, e.place_country)
+        .where(
+            e.type == row["type"],
+            e.document_id != row["document_id"],
+            e.cluster_id.is_not(None),
+            e.negated.is_(False),
+            e.hypothetical.is_(False),
+            e.date_start.between(lo, hi),
+            e.date_precision == row["date_precision"],
+            sa.func.coalesce(e.source_actor_id, e.source_country) == src,
+            sa.func.coalesce(e.target_actor_id, e.target_country) == tgt,
+        )
+        .order_by(e.id)
+    )
+    for r in conn.execute(q):
+        if row["place_country"] is None or r.place_country is None or r.place_country == row["place_country"]:
+            return str(r.cluster_id)
+    return None
