@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
@@ -31,3 +33,44 @@ def eval_dir(shared_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def corpus_dir(shared_dir: Path) -> Path:
     return shared_dir / "corpus"
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """URL of a private PostgreSQL server started for this test session."""
+    from pgserver import find_bin, postgres_server
+
+    if find_bin("initdb") is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL binaries missing in CI (make test should install them)")
+        pytest.skip("PostgreSQL server binaries not installed (run make test)")
+    with postgres_server() as url:
+        yield url
+
+
+@pytest.fixture()
+def pg_store_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = "t_" + uuid.uuid4().hex[:10]
+    admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = pg_url.rsplit("/", 1)[0] + "/" + name
+    yield url
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Both backends: a temporary SQLite file and a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.db'}"
+    return str(request.getfixturevalue("pg_store_url"))
+
+sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers (pgserver)

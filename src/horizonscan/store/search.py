@@ -71,7 +71,11 @@ def search(
     source: str | None = None,
     include_duplicates: bool = False,
 ) -> list[SearchHit]:
-    if not query or not query.strip():
+    # NUL cannot travel in PostgreSQL text; it means nothing in a query anyway.
+    query = (query or "").replace("\x00", "")
+    source = source.replace("\x00", "") if source else source
+    language = language.replace("\x00", "") if language else language
+    if not query.strip():
         raise HorizonscanError("E402 empty search query")
     limit = max(1, min(int(limit), MAX_LIMIT))
     d = documents.c

@@ -88,8 +88,13 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
     return WriteResult("added", doc.id, original)
 
 
+def _no_nul(value: Any) -> Any:
+    """PostgreSQL text cannot hold NUL; readers drop it from text, metadata may still carry it."""
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def _document_row(doc: Document, analysis: Analysis | None, original: str | None, sim: float | None) -> dict[str, Any]:
-    return {
+    row = {
         "id": doc.id,
         "title": doc.title.value,
         "title_how": doc.title.how,
@@ -112,6 +117,7 @@ def _document_row(doc: Document, analysis: Analysis | None, original: str | None
         "duplicate_of": original,
         "similarity": sim,
     }
+    return {k: _no_nul(v) for k, v in row.items()}
 
 
 def _near_duplicate(conn: Connection, sig: Any) -> tuple[str | None, float | None]:
