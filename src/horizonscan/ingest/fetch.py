@@ -1,0 +1,94 @@
+"""Download one URL safely: http(s) only, timeouts, bounded redirects, bounded size.
+
+Every failure is a ``FetchError`` with a one-line message starting with its
+code, so the ingest driver can record it as the reason the input was skipped.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from ..errors import FetchError
+from ..settings import Settings
+
+# A server that keeps sending a trickle of bytes never trips the per-read
+# timeout; the whole download is therefore also bounded by this many timeouts.
+TOTAL_TIMEOUTS = 3
+ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,application/pdf,application/rss+xml,*/*;q=0.8"
+# Loopback addresses never go through a proxy from the environment.
+_LOOPBACK = ("all://127.0.0.1", "all://localhost", "all://[::1]")
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What a URL returned: where it ended up after redirects, its declared type and its bytes."""
+
+    url: str
+    final_url: str
+    status: int
+    media_type: str | None
+    data: bytes
+
+
+def check_url(url: str) -> None:
+    """Refuse anything but an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FetchError(f"E125 invalid URL ({url[:80]})") from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError(f"E120 unsupported URL scheme '{parts.scheme or 'none'}' (only http and https)")
+    if not parts.hostname:
+        raise FetchError("E125 invalid URL (no host)")
+
+
+def fetch(url: str, settings: Settings | None = None) -> Fetched:
+    """GET ``url`` and return its body, or raise ``FetchError`` (E120-E125)."""
+    settings = settings or Settings()
+    check_url(url)
+    import httpx
+
+    timeout = settings.fetch_timeout
+    deadline = time.monotonic() + TOTAL_TIMEOUTS * timeout
+    limit = settings.max_bytes
+    client = httpx.Client(
+        follow_redirects=True,
+        max_redirects=settings.max_redirects,
+        timeout=httpx.Timeout(timeout),
+        headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+        mounts={pattern: None for pattern in _LOOPBACK},
+    )
+    try:
+        with client, client.stream("GET", url) as response:
+            status = response.status_code
+            if status >= 300:
+                reason = response.reason_phrase or ""
+                raise FetchError(f"E122 HTTP {status} {reason}".rstrip())
+            declared = response.headers.get("content-length", "")
+            if declared.isdigit() and int(declared) > limit:
+                raise FetchError(f"E124 download too large ({int(declared):,} bytes; limit {limit:,})")
+            body = bytearray()
+            # iter_bytes undoes gzip/deflate, so the limit applies to what we would store (no gzip bombs).
+            for chunk in response.iter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise FetchError(f"E124 download too large (more than {limit:,} bytes)")
+                if time.monotonic() > deadline:
+                    raise FetchError(f"E121 timed out after {TOTAL_TIMEOUTS * timeout:g} s (download too slow)")
+            return Fetched(url, str(response.url), status, response.headers.get("content-type"), bytes(body))
+    except httpx.TooManyRedirects:
+        raise FetchError(f"E123 too many redirects (more than {settings.max_redirects})") from None
+    except httpx.TimeoutException:
+        raise FetchError(f"E121 timed out after {timeout:g} s") from None
+    except httpx.UnsupportedProtocol as exc:
+        raise FetchError(f"E120 unsupported URL scheme in redirect ({exc})") from None
+    except httpx.InvalidURL as exc:
+        raise FetchError(f"E125 invalid URL ({exc})") from None
+    except httpx.HTTPError as exc:
+        raise FetchError(f"E125 connection failed ({type(exc).__name__}: {_short(exc)})") from None
+
+
+def _short(exc: Exception) -> str:
+    return " ".join(str(exc).split())[:100] or "no detail"
