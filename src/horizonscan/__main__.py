@@ -1,0 +1,5 @@
+"""``python -m horizonscan`` runs the CLI."""
+
+from horizonscan.cli import main
+
+main()
