@@ -76,8 +76,11 @@ def looks_binary(head: bytes) -> bool:
     if head.startswith(_MAGIC):
         return True
     sample = head[:_SAMPLE]
-    if b"\x00" in sample:
-        return _utf16_without_bom(sample) is None
+    if b"\x00" in sample and _utf16_without_bom(sample):
+        return False
+    # A stray NUL or bell from a bad converter does not make a text binary; many of them do.
+    if sample.count(0) > max(2, len(sample) // 100):
+        return True
     controls = sum(1 for b in sample if b in _CONTROL_BYTES)
     return controls > max(2, len(sample) // 20)
 
