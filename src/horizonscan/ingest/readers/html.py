@@ -101,17 +101,27 @@ _BLOCK = frozenset(
 )
 
 
-def html_to_text(fragment: str) -> str:
-    """Visible text of an HTML fragment, one block element per paragraph; scripts and styles dropped."""
-    if "<" not in fragment and "&" not in fragment:
-        return fragment.strip()
+_SKIP = re.compile(r"<(script|style|noscript|template)\b.*?</\1\s*>", re.S | re.I)
+_BLOCK_TAG = re.compile(r"</?(?:%s)\b[^>]*>" % "|".join(sorted(_BLOCK)), re.I)
+_ANY_TAG = re.compile(r"<[^>]*>")
+
+
+def _strip_tags(fragment: str) -> str:
+    import html
+
+    text = _BLOCK_TAG.sub("\n\n", _SKIP.sub("", fragment))
+    return html.unescape(_ANY_TAG.sub("", text))
+
+
+def _walk_text(fragment: str) -> str:
+    """Text of a fragment through lxml, with a paragraph break around every block element."""
     import lxml.etree
     import lxml.html
 
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
-        return ""
+        return _strip_tags(fragment)
     for bad in root.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     parts: list[str] = []
@@ -130,11 +140,18 @@ def html_to_text(fragment: str) -> str:
         if el.tail:
             parts.append(el.tail)
 
+    walk(root)
+    return "".join(parts)
+
+
+def html_to_text(fragment: str) -> str:
+    """Visible text of an HTML fragment, one block element per paragraph; scripts and styles dropped."""
+    if "<" not in fragment and "&" not in fragment:
+        return fragment.strip()
     if nesting_depth(fragment.encode("utf-8", "replace"), stop=SOFT_DEPTH) >= SOFT_DEPTH:
-        text = root.text_content()  # iterative, safe on deep trees
+        text = _strip_tags(fragment)  # libxml2 drops trees this deep; a flat pass keeps the words
     else:
-        walk(root)
-        text = "".join(parts)
+        text = _walk_text(fragment)
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
