@@ -1,0 +1,638 @@
+"""Code one dependency-parsed sentence into PLOVER events (see docs/events.md).
+
+Offsets: ``token.idx`` is relative to the parsed sentence, so ``start +
+token.idx`` is the offset in the document text. Everything here is a pure
+function of the sentence, its mentions and the lexicon.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Iterable, Sequence
+
+from ..records import DateMention, Event, EventActor, Mention, PlaceMention
+from . import cameo
+from .event_lexicon import Lexicon, Pattern
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# Dependencies through which a trigger is embedded in another trigger's phrase
+# ("signed an agreement on cooperation", "urged X to send aid"): the inner one is
+# part of the outer event and is not coded on its own.
+EMBED_DEPS = frozenset({"xcomp", "ccomp", "pcomp", "prep", "pobj", "dobj", "compound", "amod", "acl", "nmod", "attr", "dative", "oprd", "agent"})
+# Noun-phrase parts kept when an argument's text and span are built.
+NP_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case", "quantmod", "npadvmod", "predet"})
+SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
+# Verbs whose infinitive complement takes the verb's object as subject ("urged X to send").
+OBJECT_CONTROL = frozenset({"urge", "ask", "call", "invite", "help", "allow", "force", "persuade", "encourage", "order", "tell", "press", "push", "request", "enable", "permit", "pressure"})
+_PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
+
+
+@dataclass(frozen=True)
+class SentenceInput:
+    text: str
+    start: int
+    end: int
+    doc: "Doc"
+    mentions: tuple[Mention, ...]
+    places: tuple[PlaceMention, ...]
+    dates: tuple[DateMention, ...]
+
+
+@dataclass(frozen=True)
+class Trigger:
+    token: "Token"
+    pattern: Pattern
+    object: "Token | None" = None  # the theme/object phrase head that satisfied the pattern
+
+
+def classify_agent(words: Sequence[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
+    """(country, sector) of a common-noun phrase; the actor analyser's version when present."""
+    try:
+        from .actors import classify_agent as actors_classify  # type: ignore[attr-defined]
+    except ImportError:
+        actors_classify = None
+    if actors_classify is not None:
+        try:
+            country, sector = actors_classify(list(words))
+        except TypeError:  # an older signature; fall back to the pack's agent nouns
+            country, sector = None, None
+        if country or sector:
+            return country, sector
+    lowered = [w.lower() for w in words]
+    for i in range(len(lowered) - 1, -1, -1):  # the head noun is last in English NPs
+        for span in (" ".join(lowered[max(0, i - 2) : i + 1]), " ".join(lowered[max(0, i - 1) : i + 1]), lowered[i]):
+            if span in lexicon.agents:
+                return None, lexicon.agents[span]
+    return None, None
+
+
+class SentenceCoder:
+    """Codes one parsed sentence; holds only read-only views of its inputs."""
+
+    def __init__(self, sent: SentenceInput, lexicon: Lexicon) -> None:
+        self.s = sent
+        self.lx = lexicon
+        self.g = lexicon.grammar
+        self.doc = sent.doc
+
+    # ------------------------------------------------------------------ offsets, mentions
+
+    def off(self, tok: "Token") -> int:
+        return self.s.start + tok.idx
+
+    def mention_at(self, tok: "Token") -> Mention | None:
+        pos = self.off(tok)
+        best: Mention | None = None
+        for m in self.s.mentions:
+            if m.start <= pos < m.end and (best is None or (m.end - m.start) > (best.end - best.start)):
+                best = m
+        return best
+
+    def mentions_in(self, a: int, b: int) -> list[Mention]:
+        return [m for m in self.s.mentions if m.start < b and m.end > a]
+
+    # ------------------------------------------------------------------ triggers
+
+    def find_triggers(self) -> list[Trigger]:
+        found: list[Trigger] = []
+        for tok in self.doc:
+            trig = self.verb_trigger(tok) if tok.tag_.startswith("VB") or tok.pos_ in ("VERB", "AUX") else None
+            if trig is None and (tok.tag_.startswith("NN") or tok.pos_ in ("NOUN", "PROPN")):
+                trig = self.noun_trigger(tok)
+            if trig is not None:
+                found.append(trig)
+        return found
+
+    def verb_trigger(self, tok: "Token") -> Trigger | None:
+        lemmas = [tok.lemma_.lower()]
+        lemmas += sorted(self.lx.verb_forms.get(tok.lower_, frozenset()) - set(lemmas))
+        best: tuple[int, int, Trigger] | None = None
+        for lemma in lemmas:
+            for pat in self.lx.verbs.get(lemma, ()):
+                obj = self.pattern_matches(tok, pat)
+                if obj is False:
+                    continue
+                rank = (-pat.specificity, pat.order)
+                if best is None or rank < best[:2]:
+                    best = (rank[0], rank[1], Trigger(tok, pat, obj if obj is not True else None))
+        return best[2] if best else None
+
+    def noun_trigger(self, tok: "Token") -> Trigger | None:
+        pats = self.lx.nouns.get(tok.lower_, ())
+        best: Trigger | None = None
+        for pat in pats:
+            if pat.modifiers:
+                mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod")}
+                mods |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound")}
+                if tok.dep_ in ("dobj", "nsubjpass"):
+                    mods.add(tok.head.lower_)
+                if not (mods & set(pat.modifiers)) and not self._phrase_hit(tok, pat.modifiers, left_only=True):
+                    continue
+            if best is None or (-pat.specificity, pat.order) < (-best.pattern.specificity, best.pattern.order):
+                best = Trigger(tok, pat)
+        return best
+
+    def object_of(self, verb: "Token") -> "Token | None":
+        """The object phrase head: dobj, or the passive subject, or the xcomp's first noun."""
+        for c in verb.children:
+            if c.dep_ == "dobj":
+                return c
+        for c in verb.children:
+            if c.dep_ == "nsubjpass":
+                return c
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":  # "aid sent by China"
+            return verb.head
+        return None
+
+    def pattern_matches(self, tok: "Token", pat: Pattern) -> "Token | bool":
+        """False when the pattern's conditions fail; else the object token (or True)."""
+        if pat.prep and not any(
+            c.lower_ == pat.prep for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative", "advmod")
+        ):
+            return False
+        obj = self.object_of(tok)
+        if pat.objects:
+            if obj is None:
+                return False
+            heads = [obj, *obj.conjuncts]
+            if not any(self._object_hit(h, pat.objects) for h in heads):
+                return False
+        if pat.object_actor:
+            dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
+            if dobj is None or not self.actors_of(dobj):
+                return False
+        if pat.object_nonactor:
+            dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if dobj is None or self.actors_of(dobj):
+                return False
+        return obj if obj is not None else True
+
+    def _object_hit(self, head: "Token", words: Sequence[str]) -> bool:
+        cands = {head.lower_, head.lemma_.lower()}
+        for c in head.children:
+            if c.dep_ in ("compound", "amod", "nmod"):
+                cands |= {c.lower_, c.lemma_.lower()}
+            if c.dep_ == "prep" and c.lower_ in ("of", "in"):  # "$5 million in aid", "tonnes of rice"
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        cands |= {p.lower_, p.lemma_.lower()}
+        if cands & set(words):
+            return True
+        return self._phrase_hit(head, words, left_only=False)
+
+    def _phrase_hit(self, head: "Token", words: Sequence[str], left_only: bool) -> bool:
+        multi = [w for w in words if " " in w]
+        if not multi:
+            return False
+        toks = list(head.subtree)
+        if left_only:
+            toks = [t for t in toks if t.i <= head.i]
+        phrase = " " + " ".join(t.lower_ for t in toks) + " "
+        return any(f" {w} " in phrase for w in multi)
+
+    # ------------------------------------------------------------------ actors
+
+    def np_tokens(self, head: "Token", with_of: bool) -> list["Token"]:
+        keep = [head]
+        stack = [head]
+        while stack:
+            t = stack.pop()
+            for c in t.children:
+                take = c.dep_ in NP_DEPS or (c.dep_ == "punct" and c.tag_ == "HYPH")
+                if with_of and t is head and c.dep_ == "prep" and c.lower_ == "of":
+                    take = True
+                if t.dep_ == "prep" and c.dep_ == "pobj":
+                    take = True
+                if take:
+                    keep.append(c)
+                    stack.append(c)
+        return sorted(keep, key=lambda t: t.i)
+
+    def actors_of(self, tok: "Token") -> list[EventActor]:
+        """Actors named by the noun phrase headed by ``tok`` (its conjuncts included)."""
+        if tok.lower_ in self.g.partitives or tok.like_num:
+            of = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            pobj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+            if pobj is not None:
+                tok = pobj
+        out: list[EventActor] = []
+        for h in [tok, *tok.conjuncts]:
+            a = self.resolve(h)
+            if a is not None:
+                out.append(a)
+        return out
+
+    def resolve(self, head: "Token") -> EventActor | None:
+        if head.lower_ in self.g.pronouns or head.pos_ == "PRON":
+            return None
+        toks = self.np_tokens(head, with_of=self.mention_at(head) is None)
+        while toks and toks[0].dep_ == "det":
+            toks = toks[1:]
+        if not toks:
+            return None
+        a = self.off(toks[0])
+        b = self.off(toks[-1]) + len(toks[-1].text)
+        phrase = self.s.text[a:b]
+        hm = self.mention_at(head)
+        others = [m for m in self.mentions_in(a, b) if m is not hm and (m.country or m.actor_id)]
+        actor_id = country = sector = None
+        if hm is not None and (hm.actor_id or hm.country or hm.sector):
+            actor_id, country, sector = hm.actor_id, hm.country, hm.sector
+        words = [t.text for t in toks]
+        if actor_id is None:
+            c2, s2 = classify_agent(words, self.lx)
+            country = country or c2
+            sector = sector or s2
+        if not country and others:
+            country = others[0].country or (others[0].actor_id if _is_iso3(others[0].actor_id) else None)
+            if not actor_id and hm is None and len(others) == 1 and not sector:
+                actor_id, sector = others[0].actor_id, others[0].sector
+        if not (actor_id or country or sector):
+            return None
+        for c in head.children:  # "Wang Yi, China's foreign minister": fill gaps from the apposition
+            if c.dep_ == "appos" and (country is None or sector is None):
+                extra = self.resolve(c)
+                if extra is not None:
+                    country = country or extra.country
+                    sector = sector or extra.sector
+        if hm is not None:
+            a, b = min(a, hm.start), max(b, hm.end)
+            phrase = self.s.text[a:b]
+        return EventActor(text=phrase, actor_id=actor_id, country=country, sector=sector, start=a, end=b)
+
+    # ------------------------------------------------------------------ arguments
+
+    def is_passive(self, verb: "Token") -> bool:
+        if verb.dep_ == "acl" and verb.tag_ == "VBN":
+            return True
+        return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+    def subject_of(self, verb: "Token", depth: int = 0) -> tuple[list[EventActor], bool]:
+        """Actors of the subject, and whether they were inherited from another clause."""
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                if c.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return self.actors_of(verb.head), True
+                return self.actors_of(c), False
+        if depth > 4:
+            return [], True
+        head = verb.head
+        if verb.dep_ == "relcl":
+            return self.actors_of(head), True
+        if verb.dep_ == "xcomp":
+            if head.lemma_.lower() in OBJECT_CONTROL:
+                dobj = next((c for c in head.children if c.dep_ == "dobj"), None)
+                if dobj is not None:
+                    return self.actors_of(dobj), True
+            return self.subject_of(head, depth + 1)[0], True
+        if verb.dep_ in ("conj", "advcl") and head is not verb:
+            if verb.dep_ == "advcl" and not verb.tag_ in ("VBG", "VBN"):
+                return [], True
+            if self.is_passive(head) and not self.is_passive(verb):
+                return [], True
+            return self.subject_of(head, depth + 1)[0], True
+        return [], True
+
+    def prep_actors(self, tok: "Token", preps: Iterable[str]) -> list[EventActor]:
+        wanted = set(preps)
+        out: list[EventActor] = []
+        for c in tok.children:
+            if c.dep_ in ("prep", "agent", "dative") and c.lower_ in wanted:
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        out.extend(self.actors_of(p))
+                if out:
+                    break
+        return out
+
+    def verb_args(self, trig: Trigger) -> tuple[list[EventActor], list[EventActor], bool]:
+        """(sources, targets, inherited-subject) for a verb trigger."""
+        v, pat = trig.token, trig.pattern
+        tinfo = self.lx.types[pat.raw_type]
+        tpreps = self.g.target_preps + tinfo.target_preps
+        passive = self.is_passive(v)
+        inherited = False
+        targets: list[EventActor] = []
+        if passive:
+            sources = self.prep_actors(v, self.g.agent_preps)
+            if not sources and pat.source_prep:
+                sources = self.prep_actors(v, (pat.source_prep,))
+            patient = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+            if patient is None and v.dep_ == "acl":
+                patient = v.head
+            if patient is not None and trig.object is not patient:
+                targets = self.actors_of(patient)
+            elif patient is not None and not pat.objects:
+                targets = self.actors_of(patient)
+        else:
+            sources, inherited = self.subject_of(v)
+            if pat.source_prep and not sources:
+                sources = self.prep_actors(v, (pat.source_prep,))
+        if not targets:
+            for c in v.children:
+                if c.dep_ == "dative" and c.tag_.startswith("NN") or c.dep_ == "dative" and c.pos_ == "PROPN":
+                    targets = self.actors_of(c)
+                    break
+        if not targets and not passive:
+            dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
+            if dobj is not None and not (pat.objects and trig.object is dobj and not pat.reverse):
+                targets = self.actors_of(dobj)
+            elif dobj is not None and pat.objects:
+                targets = self.actors_of(dobj) if not self._object_hit(dobj, pat.objects) else []
+        if not targets:
+            targets = self.prep_actors(v, tpreps)
+        if not targets and trig.object is not None:
+            targets = self.prep_actors(trig.object, tpreps + ("of", "by") if pat.raw_type in ("ACCUSE", "REJECT", "PROTEST") else tpreps)
+        if pat.reverse:
+            givers = self.prep_actors(v, self.g.source_preps)
+            if not givers and trig.object is not None:
+                givers = self.prep_actors(trig.object, self.g.source_preps)
+            sources, targets = givers, sources
+        return sources, targets, inherited
+
+    def noun_args(self, trig: Trigger) -> tuple[list[EventActor], list[EventActor], bool]:
+        n, pat = trig.token, trig.pattern
+        tinfo = self.lx.types[pat.raw_type]
+        tpreps = self.g.target_preps + tinfo.target_preps
+        sources: list[EventActor] = []
+        targets: list[EventActor] = []
+        of_role = tinfo.noun_of
+        for c in n.children:
+            if c.dep_ == "poss":
+                sources = sources or self.actors_of(c)
+        for c in n.children:
+            if c.dep_ in ("amod", "compound", "nmod") and c.i < n.i and not sources:
+                m = self.mention_at(c)
+                if m is not None and (m.country or m.actor_id):
+                    sources = self.actors_of(c)
+        by = self.prep_actors(n, self.g.agent_preps + self.g.source_preps)
+        of = self.prep_actors(n, ("of",))
+        if of_role == "target":
+            sources = by or sources
+            targets = self.prep_actors(n, tpreps) or of
+        else:
+            sources = sources or by or of
+            targets = self.prep_actors(n, tpreps)
+        inherited = False
+        # Copula: "Among the humanitarian actions of X was their engagement in Y".
+        be = self._copula_head(n)
+        if be is not None:
+            for side in be.children:
+                if side is n or side.dep_ not in ("nsubj", "attr", "acomp"):
+                    continue
+                if not targets:
+                    targets = self.prep_actors(side, tpreps)
+                if not sources:
+                    for c in side.children:
+                        if c.dep_ == "poss":
+                            sources = self.actors_of(c)
+        if not sources and n.dep_ in ("dobj", "nsubjpass") and n.head.tag_.startswith("VB"):
+            sources, inherited = self.subject_of(n.head)
+            if n.dep_ == "nsubjpass":
+                sources = self.prep_actors(n.head, self.g.agent_preps)
+        if not targets and n.dep_ == "dobj":
+            targets = self.prep_actors(n.head, tpreps)
+        return sources, targets, inherited
+
+    def _copula_head(self, n: "Token") -> "Token | None":
+        t = n
+        for _ in range(3):
+            if t.dep_ in ("nsubj", "attr") and t.head.lemma_ == "be":
+                return t.head
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.lemma_ == "be":
+                return t.head.head
+            if t.dep_ in ("pobj", "prep"):
+                t = t.head
+                continue
+            break
+        return None
+
+    # ------------------------------------------------------------------ flags
+
+    def negated(self, tok: "Token") -> bool:
+        for c in tok.children:
+            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
+                return True
+        if tok.dep_ == "pobj" and tok.head.lower_ == "without":
+            return True
+        return False
+
+    def hypothetical_own(self, tok: "Token") -> bool:
+        for c in tok.children:
+            if c.dep_ in ("aux", "auxpass") and c.lower_ in self.g.modal_aux:
+                return True
+            if c.dep_ == "advmod" and c.lower_ in self.g.modal_adverbs:
+                return True
+        if tok.tag_ == "VB" and tok.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in tok.children):
+            return False
+        return False
+
+    def context(self, tok: "Token") -> tuple[bool, bool, "Token | None", bool]:
+        """(negated, hypothetical, speech verb, inside another trigger) from governing clauses."""
+        neg = self.negated(tok)
+        hyp = self.hypothetical_own(tok)
+        speech: Token | None = None
+        t = tok
+        for _ in range(6):
+            if t.dep_ in ("ROOT",) or t.head is t:
+                break
+            dep, head = t.dep_, t.head
+            lemma = head.lemma_.lower()
+            if dep in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubjpass", "nsubj", "attr"):
+                if dep in ("xcomp", "ccomp") or (dep == "pcomp"):
+                    if lemma in self.g.negators:
+                        neg = not neg
+                        neg = neg or self.negated(head)
+                    elif lemma in self.g.modal_verbs or (lemma == "be" and any(c.lower_ == "about" for c in head.children)):
+                        hyp = True
+                    if lemma in self.g.speech_verbs and dep == "ccomp" and speech is None:
+                        speech = head
+                    if dep == "xcomp" and lemma not in self.g.speech_verbs:
+                        neg = neg or self.negated(head)
+                        hyp = hyp or self.hypothetical_own(head)
+                    if lemma in ("call", "propose", "suggest", "recommend") and dep != "conj":
+                        hyp = True
+                if dep in ("conj", "advcl", "relcl"):
+                    break
+                t = head
+                continue
+            break
+        return neg, hyp, speech, False
+
+    # ------------------------------------------------------------------ assembly
+
+    def embedded_in(self, tok: "Token", fired: dict[int, Trigger]) -> Trigger | None:
+        t = tok
+        for _ in range(8):
+            if t.head is t:
+                return None
+            if t.dep_ not in EMBED_DEPS:
+                return None
+            t = t.head
+            if t.i in fired and t.i != tok.i:
+                return fired[t.i]
+        return None
+
+    def mode_for(self, trig: Trigger) -> str | None:
+        pat = trig.pattern
+        if pat.mode:
+            return str(pat.mode)
+        tinfo = self.lx.types[pat.raw_type]
+        words: set[str] = set()
+        for h in (trig.token, trig.object):
+            if h is None:
+                continue
+            for t in h.subtree:
+                words.add(t.lower_)
+        if trig.pattern.kind == "noun":
+            words |= {t.lower_ for t in trig.token.head.children} | {trig.token.head.lower_}
+        text = " " + " ".join(sorted(words)) + " "
+        for mode, mwords in tinfo.modes:
+            for w in mwords:
+                if (" " in w and w in self._sentence_lower()) or w in words:
+                    return mode
+        if tinfo.default_mode:
+            return str(tinfo.default_mode)
+        del text
+        return None
+
+    def _sentence_lower(self) -> str:
+        return self.doc.text.lower()
+
+    def place_for(self, used: list[EventActor]) -> PlaceMention | None:
+        if not self.s.places:
+            return None
+        def attached(p: PlaceMention) -> bool:
+            return bool(_PLACE_PREP.search(self.s.text[max(self.s.start, p.start - 12) : p.start]))
+        def overlaps(p: PlaceMention) -> bool:
+            return any(a.start is not None and a.end is not None and a.start < p.end and a.end > p.start for a in used)
+        ranked = sorted(self.s.places, key=lambda p: (not attached(p), overlaps(p), p.start))
+        best = ranked[0]
+        return best if attached(best) or not overlaps(best) else None
+
+    def date_for(self, pos: int) -> DateMention | None:
+        cands = [d for d in self.s.dates if d.precision not in ("duration",) and d.type in ("DATE", "TIME")]
+        if not cands:
+            return None
+        return sorted(cands, key=lambda d: (abs(d.start - pos), d.start))[0]
+
+    def confidence(self, trig: Trigger, src: EventActor, tgt: EventActor | None, inherited: bool) -> float:
+        c = 0.45
+        c += 0.15 if src.actor_id else (0.08 if src.country else 0.0)
+        if tgt is not None:
+            c += 0.15 if tgt.actor_id else (0.08 if tgt.country else 0.0)
+        if trig.pattern.specificity:
+            c += 0.1
+        if trig.pattern.kind == "noun":
+            c -= 0.1
+        if inherited:
+            c -= 0.05
+        return round(max(0.05, min(0.95, c)), 2)
+
+    def code(self) -> list[tuple[int, Event]]:
+        triggers = self.find_triggers()
+        fired = {t.token.i: t for t in triggers}
+        out: list[tuple[int, Event]] = []
+        for trig in triggers:
+            outer = self.embedded_in(trig.token, fired)
+            if outer is not None and not (trig.pattern.kind == "verb" and outer.token.lemma_.lower() in self.g.speech_verbs):
+                continue
+            if trig.token.dep_ in ("amod", "compound"):  # "aid workers", "protest leaders"
+                continue
+            if trig.pattern.kind == "verb":
+                sources, targets, inherited = self.verb_args(trig)
+            else:
+                sources, targets, inherited = self.noun_args(trig)
+            # Borrow the target of an absorbed inner trigger ("threatened to impose sanctions on X").
+            if not targets:
+                for other in triggers:
+                    if other is not trig and self.embedded_in(other.token, {trig.token.i: trig}) is trig:
+                        inner = self.verb_args(other) if other.pattern.kind == "verb" else self.noun_args(other)
+                        targets = [t for t in inner[1] if not _same(t, sources)]
+                        if targets:
+                            break
+            events = self.assemble(trig, sources, targets, inherited)
+            out.extend((self.off(trig.token), e) for e in events)
+        return out
+
+    def assemble(
+        self, trig: Trigger, sources: list[EventActor], targets: list[EventActor], inherited: bool
+    ) -> list[Event]:
+        pat = trig.pattern
+        tinfo = self.lx.types[pat.raw_type]
+        sources, targets = sources[:4], targets[:4]
+        if not sources:
+            return []
+        pairs: list[tuple[EventActor, EventActor | None]] = []
+        if targets:
+            pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
+        elif tinfo.symmetric and len(sources) > 1:
+            pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
+        elif tinfo.target_optional:
+            pairs = [(s, None) for s in sources]
+        if not pairs:
+            return []
+        neg, hyp, speech_verb, _ = self.context(trig.token)
+        speaker = None
+        if speech_verb is not None:
+            sp, _ = self.subject_of(speech_verb)
+            speaker = sp[0] if sp else None
+        mode = self.mode_for(trig)
+        ptype = pat.type
+        code = pat.cameo or cameo.cameo_for(pat.raw_type, mode)
+        trigger_text = trig.token.text + (f" {pat.prep}" if pat.prep else "")
+        if trig.object is not None and pat.objects:
+            trigger_text += f" {trig.object.text}"
+        events = []
+        for s, t in pairs:
+            used = [a for a in (s, t) if a is not None]
+            place = self.place_for(used)
+            date = self.date_for(self.off(trig.token))
+            from .events import to_event_date, to_event_place
+
+            events.append(
+                Event(
+                    type=ptype,
+                    mode=mode,
+                    source=s,
+                    target=t,
+                    sentence_start=self.s.start,
+                    sentence_end=self.s.end,
+                    trigger=trigger_text,
+                    place=to_event_place(place) if place else None,
+                    date=to_event_date(date) if date else None,
+                    negated=neg,
+                    hypothetical=hyp,
+                    speaker=speaker,
+                    confidence=self.confidence(trig, s, t, inherited),
+                    cameo=code or None,
+                    score=cameo.score(pat.raw_type if pat.raw_type in cameo.SCORES else ptype),
+                )
+            )
+        return events
+
+
+def _is_iso3(value: str | None) -> bool:
+    return bool(value) and len(value) == 3 and value.isalpha() and value.isupper()  # type: ignore[union-attr]
+
+
+def _same(a: EventActor, others: Iterable[EventActor]) -> bool:
+    for o in others:
+        if a.start is not None and a.start == o.start and a.end == o.end:
+            return True
+        if a.actor_id and a.actor_id == o.actor_id:
+            return True
+        if not a.actor_id and not o.actor_id and a.country and a.country == o.country and a.sector == o.sector:
+            return True
+    return False
+
+
+def code_sentence(sent: SentenceInput, lexicon: Lexicon) -> list[tuple[int, Event]]:
+    """Events of one parsed sentence as (trigger offset, event) pairs."""
+    return SentenceCoder(sent, lexicon).code()
+
+
+__all__ = ["SentenceInput", "code_sentence", "classify_agent", "replace"]
