@@ -122,9 +122,11 @@ def _document_row(doc: Document, analysis: Analysis | None, original: str | None
 
 def _near_duplicate(conn: Connection, sig: Any) -> tuple[str | None, float | None]:
     """The earliest stored original this signature nearly duplicates, if any."""
-    keys = neardup.band_keys(sig)
-    cond = sa.or_(*[sa.and_(lsh_bands.c.band == b, lsh_bands.c.key == k) for b, k in keys])
-    candidates = sorted({r.document_id for r in conn.execute(sa.select(lsh_bands.c.document_id).where(cond))})
+    keys = set(neardup.band_keys(sig))
+    rows = conn.execute(
+        sa.select(lsh_bands.c.document_id, lsh_bands.c.band, lsh_bands.c.key).where(lsh_bands.c.key.in_(sorted(k for _, k in keys)))
+    )
+    candidates = sorted({r.document_id for r in rows if (r.band, r.key) in keys})
     best: tuple[float, str] | None = None
     for cand in candidates:
         row = conn.execute(sa.select(minhashes.c.signature).where(minhashes.c.document_id == cand)).first()
