@@ -1,0 +1,350 @@
+"""Actor mentions: spaCy entities and pack aliases, merged and resolved to canonical actors.
+
+``find_actors`` combines two cheap sources over the first spaCy pass:
+
+1. exact alias matches of the topic pack (countries in many languages,
+   demonyms, metonyms, IGOs, NGOs, companies, ministries, leaders);
+2. spaCy's PERSON/ORG/GPE/LOC/FAC/NORP entities, with boundaries tidied
+   (no leading "the", no trailing possessive, no leading title).
+
+Dictionary matches correct spaCy's labels and boundaries; spaCy entities the
+dictionary does not know are kept with what can be inferred (country from a
+contained country name or demonym, sector from agent nouns). Demonyms grow
+over a following agent noun ("Kyrgyz officials"). See docs/actors.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterable
+
+from ..packs import Pack, load_pack
+from ..records import Mention
+from .actor_dictionary import SECTOR_KIND, Dictionary, Match, fold, load_dictionary, match, tokens
+
+if TYPE_CHECKING:
+    from .nlp import Chunk
+
+NER_LABELS = {"PERSON": "PER", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "FAC", "NORP": "NORP"}
+ORG_KINDS = frozenset({"government", "military", "igo", "ngo", "company", "group"})
+# Words dropped from the edges of spaCy entities.
+_LEADING = frozenset({"the", "a", "an", "our", "their", "his", "her", "its", "my", "your", '"', "'", "(", "[", "“", "‘"})
+_TRAILING = frozenset({'"', "”", ",", ".", ";", ":", ")", "]", "-", "!", "?", "/", "&", "|"})
+# Possessives end people and places ("Xi's"), but belong to some business names ("McDonald's").
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_TITLES = frozenset(
+    "president vice prime minister premier chairman chairwoman general gen. gen secretary mr mr. mrs mrs. ms ms. dr dr. "
+    "sir madam ambassador senator governor mayor foreign deputy comrade".split()
+)
+# Tokens a demonym may run over before its agent noun: stop at function words.
+_STOP = frozenset(
+    "and or of the a an in on at to for with from by as that which who whom whose is are was were be been has have had "
+    "said says say will would could should may might not no than then this these those its their his her".split()
+)
+_JOINERS = frozenset({",", "and", "&", "/", "or"})
+FUZZY_CUTOFF = 90.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Ent:
+    start: int
+    end: int
+    label: str
+
+
+def find_actors(text: str, chunks: list["Chunk"], pack: Pack, language: str | None) -> list[Mention]:
+    """Named actors in ``text``: sorted, non-overlapping, offsets exact into ``text``."""
+    if not text:
+        return []
+    d = load_dictionary(pack)
+    matches = match(text, d, language)
+    ents = [e for e in _spacy_ents(text, chunks)]
+    mentions = _merge(text, matches, ents, d, english=bool(chunks))
+    mentions = _resolve_unknown(text, mentions, d, language)
+    mentions = _extend_demonyms(text, mentions, d)
+    return sorted(mentions, key=lambda m: (m.start, m.end))
+
+
+# --------------------------------------------------------------------------- spaCy entities
+
+
+def _spacy_ents(text: str, chunks: list["Chunk"]) -> Iterable[_Ent]:
+    for chunk in chunks:
+        for ent in chunk.doc.ents:
+            label = NER_LABELS.get(ent.label_)
+            if label is None:
+                continue
+            toks = [(chunk.start + t.idx, chunk.start + t.idx + len(t.text), t.text) for t in ent]
+            # A capital "The" inside a sentence belongs to the name (The New York Times).
+            keep_the = toks[0][2] == "The" and not ent[0].is_sent_start
+            span = _tidy(toks, label, keep_the)
+            if span is not None:
+                yield _Ent(span[0], span[1], label)
+
+
+def _tidy(toks: list[tuple[int, int, str]], label: str, keep_the: bool = False) -> tuple[int, int] | None:
+    """Trim determiners, quotes, possessives, titles and (for people) trailing numbers."""
+    i, j = 0, len(toks)
+    while i < j and toks[i][2].lower() in _LEADING and not (keep_the and i == 0):
+        i += 1
+    while j > i and (
+        toks[j - 1][2] in _TRAILING
+        or (toks[j - 1][2] in _POSSESSIVE and label not in ("ORG", "FAC"))
+        or (label == "PER" and toks[j - 1][2].isdigit())
+    ):
+        j -= 1
+    if label == "PER":
+        k = i
+        while k < j - 1 and toks[k][2].lower() in _TITLES:
+            k += 1
+        if k < j and toks[k][2][:1].isupper():
+            i = k
+    if i >= j or not any(ch.isalnum() for _, _, w in toks[i:j] for ch in w):
+        return None
+    return toks[i][0], toks[j - 1][1]
+
+
+# --------------------------------------------------------------------------- merging
+
+
+def _from_match(text: str, m: Match, start: int | None = None, end: int | None = None,
+                label: str | None = None, confidence: float = 1.0) -> Mention:
+    a = m.alias.actor
+    s = m.start if start is None else start
+    e = m.end if end is None else end
+    return Mention(s, e, text[s:e], label or a.label, a.id, a.country, a.kind, a.sector, a.name, confidence)
+
+
+def _overlapping(matches: list[Match], starts: list[int], ent: _Ent) -> list[Match]:
+    lo = bisect.bisect_left(starts, ent.start)
+    # one match before may still reach into the entity
+    if lo > 0 and matches[lo - 1].end > ent.start:
+        lo -= 1
+    out = []
+    for m in matches[lo:]:
+        if m.start >= ent.end:
+            break
+        if m.end > ent.start:
+            out.append(m)
+    return out
+
+
+def _gaps_are_joiners(text: str, ent: _Ent, inside: list[Match]) -> bool:
+    """"Kazakhstan and Kyrgyzstan" tagged as one entity: the gaps hold only joiners."""
+    pos = ent.start
+    for m in inside:
+        gap = text[pos : m.start]
+        if any(fold(t) not in _JOINERS for _, _, t in tokens(gap)):
+            return False
+        pos = m.end
+    return not tokens(text[pos : ent.end])
+
+
+def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, english: bool) -> list[Mention]:
+    starts = [m.start for m in matches]
+    used: set[int] = set()  # indices of matches consumed by an entity decision
+    out: list[Mention] = []
+    index_of = {id(m): i for i, m in enumerate(matches)}
+    for ent in ents:
+        over = _overlapping(matches, starts, ent)
+        if not over:
+            out.append(Mention(ent.start, ent.end, text[ent.start : ent.end], ent.label, confidence=0.6))
+            continue
+        for m in over:
+            used.add(index_of[id(m)])
+        out.extend(_decide(text, ent, over))
+    for i, m in enumerate(matches):
+        if i in used:
+            continue
+        if m.alias.ambiguous and english:
+            continue  # "Chad", "Turkey", "Washington": only where NER saw an entity
+        out.append(_from_match(text, m, confidence=0.9))
+    return _non_overlapping(out)
+
+
+def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
+    """One spaCy entity against the dictionary matches it overlaps."""
+    if len(over) == 1:
+        m = over[0]
+        a = m.alias.actor
+        if m.alias.ambiguous and ent.label == "PER" and a.kind != "person":
+            return [Mention(ent.start, ent.end, text[ent.start : ent.end], "PER", confidence=0.6)]
+        if m.start <= ent.start and m.end >= ent.end:
+            return [_from_match(text, m)]  # dictionary span covers spaCy's: take it
+        if ent.start <= m.start and m.end <= ent.end:
+            return [_contained(text, ent, m)]
+        return [_from_match(text, m, confidence=0.9)]  # crossing: trust the dictionary
+    inside = [m for m in over if ent.start <= m.start and m.end <= ent.end]
+    if len(inside) == len(over) and _gaps_are_joiners(text, ent, inside):
+        return [_from_match(text, m) for m in inside]
+    if len(inside) == len(over):
+        # Several names inside one longer entity ("Bank of China Hong Kong"): keep
+        # spaCy's span; its country comes from the first unambiguous country name.
+        return [_contained(text, ent, inside[0], inside)]
+    return [_from_match(text, m, confidence=0.9) for m in over]
+
+
+def _contained(text: str, ent: _Ent, m: Match, inside: list[Match] | None = None) -> Mention:
+    """spaCy's entity is longer than the dictionary match inside it."""
+    a = m.alias.actor
+    surface = text[ent.start : ent.end]
+    compatible = (ent.label == "PER" and a.kind == "person") or (ent.label == "ORG" and a.kind in ORG_KINDS)
+    if inside is None and compatible and (m.end - m.start) * 10 >= (ent.end - ent.start) * 6:
+        return Mention(ent.start, ent.end, surface, ent.label, a.id, a.country, a.kind, a.sector, a.name, 0.8)
+    if ent.label in ("ORG", "NORP"):
+        country = next(
+            (x.alias.actor.country for x in (inside or [m]) if x.alias.actor.country and not x.alias.ambiguous), None
+        )
+        return Mention(ent.start, ent.end, surface, ent.label, country=country, confidence=0.6)
+    return Mention(ent.start, ent.end, surface, ent.label, confidence=0.6)
+
+
+def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
+    """Keep the earliest, then longest, then most confident; drop what overlaps it."""
+    ordered = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start), -m.confidence, m.label))
+    out: list[Mention] = []
+    for m in ordered:
+        if out and m.start < out[-1].end:
+            continue
+        out.append(m)
+    return out
+
+
+# --------------------------------------------------------------------------- unknown actors
+
+
+def _resolve_unknown(text: str, mentions: list[Mention], d: Dictionary, language: str | None) -> list[Mention]:
+    """Near matches for people (transliterations); sector/kind for unknown organisations."""
+    out: list[Mention] = []
+    for m in mentions:
+        if m.actor_id is None and m.label == "PER" and d.fuzzy:
+            m = _fuzzy_person(m, d)
+        if m.actor_id is None and m.label == "ORG":
+            country, sector = _classify(m.text, d, language)
+            kind = SECTOR_KIND.get(sector or "")
+            m = Mention(m.start, m.end, m.text, m.label, None, m.country or country, kind, sector, None, m.confidence)
+        out.append(m)
+    return out
+
+
+def _fuzzy_person(m: Mention, d: Dictionary) -> Mention:
+    from rapidfuzz import fuzz, process
+
+    key = " ".join(fold(t) for _, _, t in tokens(m.text))
+    if len(key) < 6:
+        return m
+    best = process.extractOne(key, d.fuzzy.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if best is None:
+        return m
+    a = d.fuzzy[best[0]].actor
+    return Mention(m.start, m.end, m.text, m.label, a.id, a.country, a.kind, a.sector, a.name, round(best[1] / 100 * 0.9, 3))
+
+
+# --------------------------------------------------------------------------- agent phrases
+
+
+def _agent_at(folded: list[str], i: int, d: Dictionary) -> tuple[int, tuple[str, ...]] | None:
+    """Longest agent noun starting at token ``i``: (length, key)."""
+    longest = d.agent_first.get(folded[i], 0)
+    for size in range(min(longest, len(folded) - i), 0, -1):
+        key = tuple(folded[i : i + size])
+        if key in d.agents or key in d.generic_agents:
+            return size, key
+    return None
+
+
+def _sector_of(keys: list[tuple[str, ...]], d: Dictionary, base: str | None = None) -> str | None:
+    """Sector of a run of agent nouns: the last specific one wins; generic ones defer."""
+    sector = base
+    fallback = None
+    for key in keys:
+        if key in d.generic_agents:
+            fallback = fallback or d.agents.get(key)
+            if key in d.agents and sector is None:
+                fallback = d.agents[key]
+            continue
+        sector = d.agents.get(key, sector)
+    return sector or fallback
+
+
+def _classify(words: str, d: Dictionary, language: str | None) -> tuple[str | None, str | None]:
+    toks = tokens(words)
+    folded = [fold(t) for _, _, t in toks]
+    country: str | None = None
+    base: str | None = None
+    for mt in match(words, d, language):
+        a = mt.alias.actor
+        if mt.alias.ambiguous:
+            continue
+        country = country or a.country
+        if a.source == "pack" and a.sector:
+            base = a.sector
+    keys: list[tuple[str, ...]] = []
+    i = 0
+    while i < len(folded):
+        hit = _agent_at(folded, i, d)
+        if hit is None:
+            i += 1
+            continue
+        keys.append(hit[1])
+        i += hit[0]
+    return country, _sector_of(keys, d, base)
+
+
+def classify_agent(words: str, pack: Pack | None = None) -> tuple[str | None, str | None]:
+    """(country, sector) of a common-noun agent phrase, e.g. "Kyrgyz protesters" -> ("KGZ", "OPP").
+
+    The country comes from a country name, demonym, metonym or known actor in
+    the phrase; the sector from the agent nouns of the pack's ``agents.yaml``
+    (the last specific noun wins: "NGO workers" -> NGO, "local residents" -> CVL).
+    """
+    d = load_dictionary(pack or load_pack("china_abroad"))
+    return _classify(words, d, "en")
+
+
+def _extend_demonyms(text: str, mentions: list[Mention], d: Dictionary) -> list[Mention]:
+    """Grow a demonym over the agent noun it modifies: "Kyrgyz border guards", "Chinese NGOs"."""
+    out: list[Mention] = []
+    for idx, m in enumerate(mentions):
+        if m.label != "NORP" or m.country is None:
+            out.append(m)
+            continue
+        limit = mentions[idx + 1].start if idx + 1 < len(mentions) else len(text)
+        window = text[m.end : min(limit, m.end + 80)]
+        grown = _grow(window, d)
+        if grown is None:
+            out.append(m)
+            continue
+        length, sector, plural = grown
+        end = m.end + length
+        kind = "group" if plural else SECTOR_KIND.get(sector or "", "group")
+        out.append(Mention(m.start, end, text[m.start : end], "NORP", None, m.country, kind, sector, m.name, m.confidence))
+    return out
+
+
+def _grow(window: str, d: Dictionary) -> tuple[int, str | None, bool] | None:
+    """(chars to extend, sector, plural head) when ``window`` starts with modifiers + agent noun."""
+    toks = tokens(window)
+    if not toks or window[: toks[0][0]].strip(" -‐‑–"):
+        return None  # the demonym must be followed directly by words ("Chinese-run" is fine)
+    folded = [fold(t) for _, _, t in toks[:8]]
+    keys: list[tuple[str, ...]] = []
+    end = 0
+    i = 0
+    while i < len(folded):
+        surface = toks[i][2]
+        hit = _agent_at(folded, i, d)
+        if hit is not None:
+            keys.append(hit[1])
+            i += hit[0]
+            end = toks[i - 1][1]
+            continue
+        if keys or folded[i] in _STOP or not surface.isalpha() or not surface.islower():
+            break
+        if "\n" in window[toks[i - 1][1] if i else 0 : toks[i][0]]:
+            break
+        i += 1
+    if not keys:
+        return None
+    return end, _sector_of(keys, d), keys[-1] in d.agent_plurals
