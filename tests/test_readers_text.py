@@ -70,6 +70,7 @@ def test_mixed_utf8_and_cp1252_keeps_both() -> None:
         b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
         b"\x7fELF\x02\x01\x01" + bytes(200),
         bytes((i * 37 + 11) % 32 for i in range(2000)),  # control bytes only
+        b"\x00\x01\x02\x03" * 50,  # NULs in every other byte, like UTF-16, but no text
     ],
 )
 def test_binary_junk_is_refused(junk: bytes) -> None:

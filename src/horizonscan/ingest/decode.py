@@ -60,11 +60,18 @@ def _utf16_without_bom(head: bytes) -> str | None:
     if len(head) < 4:
         return None
     even, odd = head[0::2], head[1::2]
-    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even) and _latin_units(even, odd):
         return "utf-16-le"
-    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd) and _latin_units(odd, even):
         return "utf-16-be"
     return None
+
+
+def _latin_units(low: bytes, high: bytes) -> bool:
+    """Characters U+0000-U+00FF in the guessed UTF-16 must be printable, or it is binary with NULs."""
+    units = [lo for lo, hi in zip(low, high) if hi == 0]
+    good = sum(1 for b in units if b in (0x09, 0x0A, 0x0D) or 0x20 <= b <= 0x7E or b >= 0xA0)
+    return good >= 0.95 * len(units)
 
 
 def looks_binary(head: bytes) -> bool:
