@@ -91,6 +91,8 @@ def _variants(name: str) -> set[str]:
         out.add("st " + key[6:])
     elif key.startswith("st "):
         out.add("saint " + key[3:])
+    if " of the " in key:  # "Democratic Republic of Congo"
+        out.add(key.replace(" of the ", " of "))
     if key.startswith("sainte "):
         out.add("ste " + key[7:])
     return out
@@ -117,12 +119,45 @@ def _tsv(path: Path) -> list[list[str]]:
 
 
 def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """Midpoint of the 5th–95th percentile box of points: robust to outlying islands."""
-    lats = sorted(p[0] for p in points)
-    lons = sorted(p[1] for p in points)
-    n = len(points)
-    lo, hi = int(n * 0.05), max(int(math.ceil(n * 0.95)) - 1, 0)
-    return round((lats[lo] + lats[hi]) / 2, 5), round((lons[lo] + lons[hi]) / 2, 5)
+    """Midpoint of the bounding box of points (across the antimeridian when that is shorter)."""
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    if max(lons) - min(lons) > 180:  # Alaska, Chukotka, Fiji: box across 180°
+        lons = [x + 360 if x < 0 else x for x in lons]
+    lon = (min(lons) + max(lons)) / 2
+    if lon > 180:
+        lon -= 360
+    return round((min(lats) + max(lats)) / 2, 5), round(lon, 5)
+
+
+def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
+    """Area and centroid (lon, lat) of a polygon ring, planar in degrees (shoelace formula)."""
+    a = cx = cy = 0.0
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1]):
+        f = x1 * y2 - x2 * y1
+        a += f
+        cx += (x1 + x2) * f
+        cy += (y1 + y2) * f
+    if a == 0:
+        return 0.0, ring[0][0], ring[0][1]
+    return abs(a / 2) * math.cos(math.radians(cy / (3 * a))), cx / (3 * a), cy / (3 * a)
+
+
+def _mainland_centre(rec: dict[str, object]) -> tuple[float, float] | None:
+    """Centroid of a country's largest polygon: its geographic centre, ignoring islands and exclaves."""
+    geo = rec.get("geoJSON")
+    if not isinstance(geo, dict):
+        return None
+    feats = geo.get("features", [geo]) if geo.get("type") == "FeatureCollection" else [geo]
+    parts: list[tuple[float, float, float]] = []
+    for feat in feats:
+        geom = feat.get("geometry", feat) if isinstance(feat, dict) else {}
+        polys = [geom["coordinates"]] if geom.get("type") == "Polygon" else geom.get("coordinates", []) if geom.get("type") == "MultiPolygon" else []
+        parts += [_ring_centroid([list(p[:2]) for p in poly[0]]) for poly in polys if poly and len(poly[0]) > 2]
+    if not parts:
+        return None
+    _area, lon, lat = max(parts)
+    return round(lat, 4), round(lon, 4)
 
 
 def _countryinfo() -> dict[str, dict[str, object]]:
@@ -186,7 +221,7 @@ def load_gazetteer() -> Gazetteer:
         gcc = gc_countries.get(a2, {})
         if rec is None or not rec.get("latlng") or a3 not in current:
             continue  # historic (ISO 3166-3) entries reuse current alpha-2 codes
-        lat, lon = (float(x) for x in rec["latlng"])  # type: ignore[union-attr]
+        lat, lon = _mainland_centre(rec) or tuple(float(x) for x in rec["latlng"])  # type: ignore[union-attr]
         country_points[a3] = (lat, lon)
         alias_list = [a for a in aliases.split("|") if a]
         alias_list += [official, common, str(rec.get("name") or "")]
@@ -203,7 +238,7 @@ def load_gazetteer() -> Gazetteer:
     # Macro-regions (CLDR): centre of member countries' points.
     for region_line, row in enumerate(_tsv(loc / "macroregions" / "macroregions.tsv"), start=1):
         rname, kind = row[0], row[2]
-        if kind not in ("subregion", "grouping") or rname in ("United Nations", "Eurozone", "European Union"):
+        if kind not in ("subregion", "grouping") or rname in ("United Nations", "Eurozone"):
             continue
         if name_key(rname) in names:  # continents already present
             continue

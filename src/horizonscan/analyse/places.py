@@ -1,0 +1,524 @@
+"""Place analyser: find toponyms and resolve them to gazetteer entries.
+
+Recognition has two sources, both cheap on top of the first spaCy pass:
+
+1. spaCy ``GPE``/``LOC``/``FAC`` entities;
+2. a gazetteer matcher for names spaCy missed or folded into an organisation
+   ("U.S. Food and Drug Administration", "University of Nairobi"), over runs of
+   capitalised words, with guards against common words and small places.
+
+Demonyms ("Chinese", "Kyrgyz", any ``NORP`` mention) are not places, and
+neither are metonyms used as actors: a toponym directly followed (allowing an
+auxiliary or adverb) by a speech or action verb ("Beijing said", "Moscow has
+signed") is left to the actor analyser. "in Beijing" stays a place.
+
+Resolution ranks the gazetteer candidates of each name by feature kind,
+population and agreement with the countries and regions found elsewhere in
+the same document (see docs/places.md). Everything is a pure function of the
+input text, its parse and the read-only gazetteer.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
+
+from ..records import Mention, PlaceMention
+from .gazetteer import Gazetteer, Place, load_gazetteer, name_key
+
+if TYPE_CHECKING:
+    from ..packs import Pack
+    from .nlp import Chunk
+
+VERSION = "places.v1"
+
+# --------------------------------------------------------------------------- word lists
+# Defaults; a topic pack may extend them in ``places.yaml`` (keys of the same names).
+
+METONYM_VERBS = frozenset(
+    """
+    said says say saying told tells announced announces announce warned warns warn signed signs sign
+    pledged pledges agreed agrees urged urges accused accuses condemned condemns rejected rejects
+    denied denies claimed claims insisted insists stated states declared declares threatened
+    threatens demanded demands protested protests vowed vows promised promises criticised
+    criticized criticises criticizes responded responds retaliated retaliates refused refuses
+    wants wanted hopes hoped believes believed argued argues offered offers proposed proposes
+    approved approves ordered orders imposed imposes sanctioned sanctions pressed presses
+    welcomed welcomes praised praises blamed blames expelled expels recalled recalls vetoed
+    vetoes objected objects lodged lodges summoned summons negotiated negotiates pledged
+    """.split()
+)
+# Words that may stand between the toponym and the verb: "Moscow has already signed".
+METONYM_BRIDGE = frozenset(
+    """
+    has have had will would could may might should must is was also already has
+    reportedly publicly officially quickly recently strongly later then again swiftly
+    formally firmly repeatedly further previously immediately not never
+    """.split()
+)
+LOCATIVE = frozenset(
+    """
+    in at near from to outside inside around across throughout between towards toward via into
+    within beyond through along off onto across neighbouring neighboring northern southern eastern
+    western central north south east west northeast northwest southeast southwest rural downtown
+    """.split()
+)
+# Capitalised words that are also common English words, titles or calendar names:
+# never taken from the gazetteer alone (spaCy may still tag them as places).
+STOP_NAMES = frozenset(
+    """
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday
+    president minister governor mayor king queen prince general police army government
+    university hospital college school church centre center city state province district county
+    north south east west central northern southern eastern western
+    new old great little upper lower mount saint
+    will can mobile reading bath nice split sale mission union victory liberty independence
+    hope faith grace joy unity progress commerce industry enterprise paradise eden
+    man woman god lord jesus christ allah
+    """.split()
+)
+# Nouns that turn a preceding toponym into part of another name ("West Nile virus").
+NAME_HEADS = frozenset(
+    """
+    virus viruses ebolavirus fever flu influenza strain strains disease syndrome encephalitis
+    """.split()
+)
+# Country abbreviations written in capitals in news text; maintained names come from the gazetteer.
+ABBREVIATIONS = {"EU": "European Union", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR", "U.K.": "GBR",
+                 "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK"}
+
+_SPACY_PLACE = frozenset({"GPE", "LOC", "FAC"})
+_CONNECTORS = frozenset({"of", "de", "la", "le", "el", "del", "du", "des", "da", "do", "dos", "das", "upon", "on", "am",
+                         "al", "and", "y", "e", "di", "van", "von", "der", "den", "bin", "ibn"})
+_WORD = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)
+_TRAILING = re.compile(r"(?:'s|’s|['’.\-]+)$")
+_ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    metonym_verbs: frozenset[str]
+    bridge: frozenset[str]
+    locative: frozenset[str]
+    stop_names: frozenset[str]
+    abbreviations: tuple[tuple[str, str], ...]
+    name_heads: frozenset[str]
+
+
+@functools.lru_cache(maxsize=16)
+def _rules(pack_path: str) -> Rules:
+    """Default word lists extended by the pack's optional ``places.yaml``."""
+    from pathlib import Path
+
+    from ..packs import Pack
+
+    data: dict[str, Any] = {}
+    if pack_path:
+        pk = Pack(name=Path(pack_path).name, path=Path(pack_path))
+        data = pk.yaml("places.yaml") or {}
+
+    def words(key: str, default: frozenset[str]) -> frozenset[str]:
+        extra = data.get(key) or []
+        return default | frozenset(str(w).lower() for w in extra)
+
+    abbr = dict(ABBREVIATIONS)
+    abbr.update({str(k): str(v) for k, v in (data.get("abbreviations") or {}).items()})
+    return Rules(
+        metonym_verbs=words("metonym_verbs", METONYM_VERBS),
+        bridge=words("metonym_bridge", METONYM_BRIDGE),
+        locative=words("locative", LOCATIVE),
+        stop_names=words("stop_names", STOP_NAMES),
+        abbreviations=tuple(sorted(abbr.items())),
+        name_heads=words("name_heads", NAME_HEADS),
+    )
+
+
+# --------------------------------------------------------------------------- recognition
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    source: str  # "ner" or "gaz"
+    label: str  # spaCy label of the entity it came from ("" for plain text)
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading article and a trailing possessive or punctuation."""
+    m = _ARTICLE.match(text[start:end])
+    if m:
+        start += m.end()
+    m2 = _TRAILING.search(text[start:end])
+    if m2 and m2.start() > 0:
+        end = start + m2.start()
+    while end > start and text[end - 1] in " ,;:":
+        end -= 1
+    return start, end
+
+
+def _words_before(text: str, start: int, n: int = 2) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])[-n:]]
+
+
+def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
+    """A toponym directly followed by a speech/action verb (maybe after auxiliaries) is an actor.
+
+    Not when a preposition governs it ("officials in Texas have urged", "a man
+    from Tyler said"): then the verb's subject is someone else.
+    """
+    before = _words_before(text, start, 1)
+    if before and (before[-1] in rules.locative or before[-1] in ("of", "for", "by", "with")):
+        return False
+    tail = text[end : end + 60]
+    if tail[:1] not in (" ",):
+        return False
+    for word in _WORD.findall(tail)[:4]:
+        w = word.lower()
+        if w in rules.metonym_verbs:
+            return True
+        if w not in rules.bridge:
+            return False
+    return False
+
+
+def _is_modifier(text: str, end: int, rules: Rules) -> bool:
+    """"West Nile virus", "Marburg fever": a place name inside the name of a pathogen or disease."""
+    words = _WORD.findall(text[end : end + 30])
+    return bool(words) and text[end : end + 1] == " " and words[0].lower() in rules.name_heads
+
+
+def _ner_spans(text: str, chunks: Sequence["Chunk"]) -> tuple[list[_Span], list[_Span]]:
+    """spaCy place entities, and every other entity (used to guard the gazetteer matcher)."""
+    places: list[_Span] = []
+    others: list[_Span] = []
+    for chunk in chunks:
+        for ent in chunk.doc.ents:
+            s, e = chunk.start + ent.start_char, chunk.start + ent.end_char
+            s, e = _trim(text, s, e)
+            if e <= s:
+                continue
+            (places if ent.label_ in _SPACY_PLACE else others).append(_Span(s, e, "ner", ent.label_))
+    return places, others
+
+
+def _capital_runs(text: str, start: int, end: int) -> Iterable[list[re.Match[str]]]:
+    """Runs of capitalised words (joined by spaces and lowercase connectors) inside [start, end)."""
+    run: list[re.Match[str]] = []
+    pending: list[re.Match[str]] = []
+    for m in _WORD.finditer(text, start, end):
+        word = m.group()
+        gap = text[(pending[-1] if pending else run[-1]).end() : m.start()] if run else ""
+        if run and (gap.strip() or "\n" in gap):
+            yield run
+            run, pending = [], []
+        if word[0].isupper():
+            run.extend(pending)
+            pending = []
+            run.append(m)
+        elif run and word in _CONNECTORS and len(pending) < 2:
+            pending.append(m)
+        elif run:
+            yield run
+            run, pending = [], []
+    if run:
+        yield run
+
+
+def _sentence_starts(chunks: Sequence["Chunk"]) -> set[int]:
+    return {c.start + s.start_char for c in chunks for s in c.doc.sents}
+
+
+def _gazetteer_spans(
+    text: str,
+    chunks: Sequence["Chunk"],
+    gz: Gazetteer,
+    rules: Rules,
+    taken: list[_Span],
+    others: list[_Span],
+) -> list[_Span]:
+    """Names spaCy missed (or folded into a larger entity), found by longest gazetteer match."""
+    starts = _sentence_starts(chunks)
+    abbr = dict(rules.abbreviations)
+    out: list[_Span] = []
+    occupied = sorted((s.start, s.end) for s in taken)
+
+    def overlaps_taken(s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in occupied)
+
+    def inside_other(s: int, e: int) -> _Span | None:
+        for o in others:
+            if o.start <= s and e <= o.end:
+                return o
+            if o.start < e and s < o.end:
+                return o
+        return None
+
+    regions = [(c.start, c.end) for c in chunks] or [(0, len(text))]
+    for rs, re_ in regions:
+        for run in _capital_runs(text, rs, re_):
+            i = 0
+            while i < len(run):
+                found = None
+                for j in range(min(len(run), i + gz.max_words), i, -1):
+                    if not run[j - 1].group()[0].isupper():
+                        continue
+                    s, e = _trim(text, run[i].start(), run[j - 1].end())
+                    if e <= s:
+                        continue
+                    surface = text[s:e]
+                    if surface in abbr or (gz.lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts)):
+                        found = (s, e, j)
+                        break
+                if found is None:
+                    i += 1
+                    continue
+                s, e, j = found
+                i = j
+                if overlaps_taken(s, e):
+                    continue
+                other = inside_other(s, e)
+                if other is not None and not _embedded_ok(text, s, e, other, gz):
+                    continue
+                out.append(_Span(s, e, "gaz", other.label if other else ""))
+    return out
+
+
+def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
+    kinds = {p.feature for p in cands}
+    for k in ("continent", "country", "region", "admin1"):
+        if k in kinds:
+            return k, max(p.population for p in cands)
+    return ("city" if "city" in kinds else "admin2"), max(p.population for p in cands)
+
+
+def _plausible(
+    text: str, s: int, e: int, surface: str, gz: Gazetteer, rules: Rules, sentence_starts: set[int]
+) -> bool:
+    """Guards for gazetteer-only matches: common words, sentence starts, small places."""
+    key = name_key(surface)
+    words = key.split()
+    if len(words) == 1 and (key in rules.stop_names or len(key) < 3):
+        return False
+    if surface.isupper() and len(surface) <= 4:  # acronyms only through the abbreviation list
+        return False
+    if key in gz.demonyms:
+        return False
+    cands = [gz.places[i] for i in gz.lookup(surface)]
+    kind, pop = _best_kind(cands)
+    before = _words_before(text, s, 1)
+    locative = bool(before) and before[-1] in rules.locative
+    # A single word heading a sentence is capitalised anyway: ask for more evidence.
+    initial = len(words) == 1 and (s in sentence_starts or text[max(0, s - 2) : s].strip() in ('"', "“", "'", "("))
+    if kind in ("continent", "country", "region", "admin1"):
+        return not initial or locative or pop >= 1_000_000
+    if locative or _comma_context(text, e, gz):
+        return pop >= 1000 and not initial or pop >= 100_000
+    return pop >= 500_000 and not initial and len(words) >= 1 and kind == "city" and len(key) > 3
+
+
+def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
+    """"Pandi, Bulacan": a name followed by a comma and a larger known place."""
+    tail = text[end : end + 40]
+    if not tail.startswith(", "):
+        return False
+    m = re.match(r",\s+((?:[A-Z][\w'’.\-]*\s?){1,3})", tail)
+    if not m:
+        return False
+    words = m.group(1).split()
+    for n in range(len(words), 0, -1):
+        cands = gz.lookup(" ".join(words[:n]))
+        if any(gz.places[i].feature in ("country", "admin1", "admin2") for i in cands):
+            return True
+    return False
+
+
+def _embedded_ok(text: str, s: int, e: int, other: _Span, gz: Gazetteer) -> bool:
+    """A place name inside an organisation or other entity: only prominent places count."""
+    if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
+        return False
+    cands = [gz.places[i] for i in gz.lookup(text[s:e])]
+    kind, pop = _best_kind(cands) if cands else ("", 0)
+    return kind in ("country", "admin1", "continent") or (kind == "city" and pop >= 100_000) or text[s:e] in dict(ABBREVIATIONS)
+
+
+# --------------------------------------------------------------------------- resolution
+
+_KIND_BONUS = {"continent": 4.0, "country": 3.0, "region": 2.5, "admin1": 0.6, "admin2": 0.0, "city": 0.0, "site": 0.0}
+
+
+_GENERIC = {
+    "province": ("admin1", "admin2"), "state": ("admin1",), "county": ("admin2", "admin1"),
+    "region": ("admin1", "admin2", "region"), "district": ("admin2", "admin1"), "prefecture": ("admin1", "admin2"),
+    "governorate": ("admin1",), "oblast": ("admin1",), "department": ("admin1", "admin2"),
+    "territory": ("admin1",), "municipality": ("admin2", "city"), "city": ("city",), "town": ("city",),
+    "village": ("city",),
+}
+
+
+def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
+    """Gazetteer candidates; abbreviations first, then "X Province"/"Province of X" without the generic word."""
+    abbr = dict(rules.abbreviations)
+    if surface in abbr:
+        target = abbr[surface]
+        if target in gz.countries:
+            return [gz.countries[target]]
+        if gz.lookup(target):
+            return list(gz.lookup(target))
+    found = list(gz.lookup(surface))
+    if found:
+        return found
+    words = name_key(surface).split()
+    if len(words) >= 2:
+        for generic, rest in ((words[-1], words[:-1]), (words[0], words[2:] if len(words) > 2 and words[1] == "of" else [])):
+            kinds = _GENERIC.get(generic)
+            if kinds and rest:
+                return [i for i in gz.lookup(" ".join(rest)) if gz.places[i].feature in kinds]
+    return []
+
+
+def _base_score(p: Place) -> float:
+    return math.log10(p.population + 10) + _KIND_BONUS[p.feature] + (0.5 if p.capital else 0.0)
+
+
+def _prefer_city(cands: list[Place]) -> set[int]:
+    """Subdivisions that share their name with a large city inside them yield to the city."""
+    drop: set[int] = set()
+    for i, sub in enumerate(cands):
+        if sub.feature not in ("admin1", "admin2"):
+            continue
+        for city in cands:
+            if city.feature == "city" and city.country == sub.country and city.population * 4 >= sub.population:
+                drop.add(i)
+    return drop
+
+
+def _resolve(
+    text: str,
+    spans: list[_Span],
+    mentions: Sequence[Mention],
+    gz: Gazetteer,
+    rules: Rules,
+) -> list[PlaceMention]:
+    cand_lists = [_candidates(text[s.start : s.end], gz, rules) for s in spans]
+
+    def choose(ci: list[int], countries: dict[str, float], admins: dict[int, float], near: tuple[str, int] | None) -> tuple[int, float]:
+        cands = [gz.places[i] for i in ci]
+        drop = _prefer_city(cands)
+        best, best_score, second = -1, -1e9, -1e9
+        for k, (idx, p) in enumerate(zip(ci, cands)):
+            if k in drop:
+                continue
+            score = _base_score(p)
+            if p.country:
+                # Other toponyms (and actors) of the same country vouch for it.
+                score += min(countries.get(p.country, 0.0), 3.0)
+            if p.feature != "country" and p.admin1 >= 0:
+                score += min(admins.get(p.admin1, 0.0), 1.0) * 2.5
+            if near is not None and p.feature != "country" and (p.country == near[0] or p.admin1 == near[1]):
+                score += 4.0
+            if score > best_score:
+                best, best_score, second = idx, score, best_score
+            elif score > second:
+                second = score
+        return best, (best_score - second if second > -1e9 else 5.0)
+
+    # Pass 1: context-free choice, to learn which countries and regions the document is about.
+    first = [choose(ci, {}, {}, None)[0] if ci else -1 for ci in cand_lists]
+    country_ctx: dict[str, float] = {}
+    admin_ctx: dict[int, float] = {}
+    for m in mentions:
+        if m.country:
+            country_ctx[m.country] = country_ctx.get(m.country, 0.0) + 0.5
+    for idx in first:
+        if idx < 0:
+            continue
+        p = gz.places[idx]
+        if p.country:
+            country_ctx[p.country] = country_ctx.get(p.country, 0.0) + 1.0
+        if p.feature == "admin1":
+            admin_ctx[idx] = admin_ctx.get(idx, 0.0) + 1.0
+
+    out: list[PlaceMention] = []
+    for n, (span, ci) in enumerate(zip(spans, cand_lists)):
+        surface = text[span.start : span.end]
+        if not ci:
+            out.append(PlaceMention(span.start, span.end, surface, feature="site" if span.label == "FAC" else None, confidence=0.3))
+            continue
+        own = gz.places[first[n]]
+        ctx = dict(country_ctx)
+        if own.country:  # a name is not its own context
+            ctx[own.country] = ctx.get(own.country, 0.0) - 1.0
+        adm = dict(admin_ctx)
+        if own.feature == "admin1":
+            adm[first[n]] = adm.get(first[n], 0.0) - 1.0
+        near = _following_place(n, spans, first, text, gz)
+        idx, margin = choose(ci, ctx, adm, near)
+        p = gz.places[idx]
+        conf = round(min(0.99, 0.5 + margin / 6.0), 3)
+        out.append(
+            PlaceMention(span.start, span.end, surface, name=p.name, lat=p.lat, lon=p.lon, country=p.country,
+                         geonames_id=p.geonames_id, feature=p.feature, confidence=conf)
+        )
+    return out
+
+
+def _following_place(n: int, spans: list[_Span], first: list[int], text: str, gz: Gazetteer) -> tuple[str, int] | None:
+    """"Santa Ana, California": the next toponym after a comma is the container (country, admin1 index)."""
+    if n + 1 >= len(spans) or first[n + 1] < 0:
+        return None
+    nxt = spans[n + 1]
+    gap = text[spans[n].end : nxt.start]
+    if gap.strip() not in (",", "(") or len(gap) > 3:
+        return None
+    p = gz.places[first[n + 1]]
+    if p.feature == "country" and p.country:
+        return (p.country, -2)
+    if p.feature == "admin1":
+        return ("", first[n + 1])
+    return None
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def _norp_spans(mentions: Sequence[Mention], others: list[_Span]) -> list[tuple[int, int]]:
+    spans = [(m.start, m.end) for m in mentions if m.label == "NORP"]
+    spans += [(o.start, o.end) for o in others if o.label == "NORP"]
+    return spans
+
+
+def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack: "Pack | None" = None) -> list[PlaceMention]:
+    """Toponyms in ``text`` with exact offsets, resolved against the offline gazetteer.
+
+    ``chunks`` is the first spaCy pass (``nlp.parse``); ``mentions`` are the actor
+    mentions (NORP ones mark demonyms). Output is sorted, non-overlapping and a
+    pure function of the inputs.
+    """
+    if not text or not chunks:
+        return []
+    gz = load_gazetteer()
+    rules = _rules(str(pack.path) if pack is not None else "")
+    ner, others = _ner_spans(text, chunks)
+    norp = _norp_spans(mentions, others)
+
+    kept: list[_Span] = []
+    for sp in ner:
+        surface = text[sp.start : sp.end]
+        if name_key(surface) in gz.demonyms or any(a < sp.end and sp.start < b for a, b in norp):
+            continue
+        kept.append(sp)
+    kept += _gazetteer_spans(text, chunks, gz, rules, kept, others)
+
+    spans: list[_Span] = []
+    for sp in sorted(kept, key=lambda s: (s.start, -(s.end - s.start), s.source)):
+        if spans and sp.start < spans[-1].end:
+            continue
+        if _is_metonym(text, sp.start, sp.end, rules) or _is_modifier(text, sp.end, rules):
+            continue
+        spans.append(sp)
+    return _resolve(text, spans, mentions, gz, rules)
