@@ -8,7 +8,7 @@ function of the sentence, its mentions and the lexicon.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..records import DateMention, Event, EventActor, Mention, PlaceMention
@@ -17,6 +17,8 @@ from .event_lexicon import Lexicon, Pattern
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
+
+    from ..packs import Pack
 
 # Dependencies through which a trigger is embedded in another trigger's phrase
 # ("signed an agreement on cooperation", "urged X to send aid"): the inner one is
@@ -48,17 +50,14 @@ class Trigger:
     object: "Token | None" = None  # the theme/object phrase head that satisfied the pattern
 
 
-def classify_agent(words: Sequence[str], lexicon: Lexicon) -> tuple[str | None, str | None]:
+def classify_agent(words: Sequence[str], lexicon: Lexicon, pack: "Pack | None" = None) -> tuple[str | None, str | None]:
     """(country, sector) of a common-noun phrase; the actor analyser's version when present."""
     try:
-        from .actors import classify_agent as actors_classify  # type: ignore[attr-defined]
-    except ImportError:
+        from .actors import classify_agent as actors_classify
+    except ImportError:  # actor analyser not installed: the pack's fallback agent nouns
         actors_classify = None
     if actors_classify is not None:
-        try:
-            country, sector = actors_classify(list(words))
-        except TypeError:  # an older signature; fall back to the pack's agent nouns
-            country, sector = None, None
+        country, sector = actors_classify(" ".join(words), pack)
         if country or sector:
             return country, sector
     lowered = [w.lower() for w in words]
@@ -72,8 +71,9 @@ def classify_agent(words: Sequence[str], lexicon: Lexicon) -> tuple[str | None, 
 class SentenceCoder:
     """Codes one parsed sentence; holds only read-only views of its inputs."""
 
-    def __init__(self, sent: SentenceInput, lexicon: Lexicon) -> None:
+    def __init__(self, sent: SentenceInput, lexicon: Lexicon, pack: "Pack | None" = None) -> None:
         self.s = sent
+        self.pack = pack
         self.lx = lexicon
         self.g = lexicon.grammar
         self.doc = sent.doc
@@ -242,8 +242,8 @@ class SentenceCoder:
         if hm is not None and (hm.actor_id or hm.country or hm.sector):
             actor_id, country, sector = hm.actor_id, hm.country, hm.sector
         words = [t.text for t in toks]
-        if actor_id is None:
-            c2, s2 = classify_agent(words, self.lx)
+        if sector is None or country is None:
+            c2, s2 = classify_agent(words, self.lx, self.pack)
             country = country or c2
             sector = sector or s2
         if not country and others:
@@ -252,6 +252,8 @@ class SentenceCoder:
                 actor_id, sector = others[0].actor_id, others[0].sector
         if not (actor_id or country or sector):
             return None
+        if not (actor_id or country) and any(c.dep_ == "poss" and c.lower_ in self.g.pronouns for c in head.children):
+            return None  # "its embassy": whose is unknown without coreference
         for c in head.children:  # "Wang Yi, China's foreign minister": fill gaps from the apposition
             if c.dep_ == "appos" and (country is None or sector is None):
                 extra = self.resolve(c)
@@ -282,7 +284,7 @@ class SentenceCoder:
         head = verb.head
         if verb.dep_ == "relcl":
             return self.actors_of(head), True
-        if verb.dep_ == "xcomp":
+        if verb.dep_ in ("xcomp", "acomp", "oprd"):
             if head.lemma_.lower() in OBJECT_CONTROL:
                 dobj = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if dobj is not None:
@@ -416,8 +418,12 @@ class SentenceCoder:
         for c in tok.children:
             if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
                 return True
+            if c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ == "preconj" and g.lower_ == "neither" for g in c.children):
+                return True  # "Neither X nor Y boycotted ..."
         if tok.dep_ == "pobj" and tok.head.lower_ == "without":
             return True
+        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in self.g.negators:
+            return True  # "postponed their meeting"
         return False
 
     def hypothetical_own(self, tok: "Token") -> bool:
@@ -566,6 +572,8 @@ class SentenceCoder:
         sources, targets = sources[:4], targets[:4]
         if not sources:
             return []
+        if not any(a.country or a.actor_id for a in sources + targets):
+            return []  # two anonymous agents ("crowds" -> "embassy") tell the user nothing
         pairs: list[tuple[EventActor, EventActor | None]] = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
@@ -630,9 +638,9 @@ def _same(a: EventActor, others: Iterable[EventActor]) -> bool:
     return False
 
 
-def code_sentence(sent: SentenceInput, lexicon: Lexicon) -> list[tuple[int, Event]]:
+def code_sentence(sent: SentenceInput, lexicon: Lexicon, pack: "Pack | None" = None) -> list[tuple[int, Event]]:
     """Events of one parsed sentence as (trigger offset, event) pairs."""
-    return SentenceCoder(sent, lexicon).code()
+    return SentenceCoder(sent, lexicon, pack).code()
 
 
-__all__ = ["SentenceInput", "code_sentence", "classify_agent", "replace"]
+__all__ = ["SentenceInput", "code_sentence", "classify_agent"]

@@ -97,7 +97,7 @@ def code_events(
             places=tuple(p for p in places if p.start >= s0 and p.end <= s1),
             dates=tuple(d for d in dates if d.start >= s0 and d.end <= s1),
         )
-        coded.extend(event_syntax.code_sentence(sentence, lexicon))
+        coded.extend(event_syntax.code_sentence(sentence, lexicon, pack))
     return dedupe(coded)
 
 
