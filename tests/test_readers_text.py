@@ -272,3 +272,12 @@ def test_corpus_titles_and_dates(corpus_dir: Path, name: str) -> None:
     assert doc.title.value == title
     assert doc.published.value == published
     assert doc.language.value == "en"
+
+
+def test_declared_charset_is_used_when_true_and_ignored_when_false() -> None:
+    koi = "Гуманитарная помощь прибыла в Бишкек.".encode("koi8-r")
+    (doc,) = read(koi, Origin("http://127.0.0.1/n", url="http://127.0.0.1/n", media_type="text/plain; charset=KOI8-R"))
+    assert doc.text == "Гуманитарная помощь прибыла в Бишкек."
+    latin = "Le café de Dakar a reçu un prêt chinois pour sa rénovation complète.".encode("cp1252")
+    (doc,) = read(latin, Origin("http://127.0.0.1/n", url="http://127.0.0.1/n", media_type="text/plain; charset=utf-8"))
+    assert doc.text == "Le café de Dakar a reçu un prêt chinois pour sa rénovation complète."

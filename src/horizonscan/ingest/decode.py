@@ -36,6 +36,7 @@ LEGACY = (
     "cp1252", "cp1251", "koi8_r", "gb18030", "big5", "cp932", "euc_kr", "cp1250",
     "cp1256", "cp1254", "cp1253", "cp1255", "cp874", "cp1257", "cp1258", "koi8_u", "euc_jp",
 )
+_HIGH_BYTES = bytes(range(0x80, 0x100))
 _HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]")
 
 
@@ -74,6 +75,12 @@ def _latin_units(low: bytes, high: bytes) -> bool:
     return good >= 0.95 * len(units)
 
 
+def declared_charset(media_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type value, if any."""
+    m = re.search(r";\s*charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", media_type or "", re.I)
+    return m.group(1) if m else None
+
+
 def looks_binary(head: bytes) -> bool:
     """True when ``head`` (the first bytes of an input) is not text in any encoding we read."""
     if not head:
@@ -106,30 +113,14 @@ codecs.register_error("horizonscan-cp1252", _cp1252_fallback)
 
 
 def _utf8_share(data: bytes) -> tuple[int, int]:
-    """(valid multi-byte UTF-8 characters, invalid bytes) in ``data``."""
-    good = bad = 0
-    i, n = 0, len(data)
-    while i < n:
-        b = data[i]
-        if b < 0x80:
-            i += 1
-            continue
-        size = 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
-        if size and i + size <= n:
-            try:
-                data[i : i + size].decode("utf-8")
-            except UnicodeDecodeError:
-                size = 0
-        if size:
-            good += 1
-            i += size
-        else:
-            bad += 1
-            i += 1
+    """(valid non-ASCII UTF-8 characters, invalid sequences) in ``data``, counted at C speed."""
+    decoded = data.decode("utf-8", errors="replace")
+    bad = decoded.count("\ufffd")
+    good = len(decoded) - len(decoded.encode("ascii", errors="ignore")) - bad
     return good, bad
 
 
-def decode_text(data: bytes) -> str:
+def decode_text(data: bytes, declared: str | None = None) -> str:
     """Decode ``data`` to text; raises ``ReadError`` (E104) for binary content.
 
     Order: byte-order mark; strict UTF-8; UTF-8 with a few stray Windows-1252
@@ -144,6 +135,11 @@ def decode_text(data: bytes) -> str:
         return data[len(codecs.BOM_UTF8) if codec == "utf-8" else 0 :].decode(codec, errors="replace").lstrip("\ufeff")
     if looks_binary(data[:_SAMPLE]):
         raise ReadError("E104 binary content, not text")
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass  # unknown name or a lie: detect instead
     utf16 = _utf16_without_bom(data[:_SAMPLE])
     if utf16:
         return data.decode(utf16, errors="replace")
@@ -151,10 +147,15 @@ def decode_text(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
-    good, bad = _utf8_share(data)
+    good, bad = _utf8_share(data[: 1 << 20])
     if good >= bad:
         # Mostly valid UTF-8 with some stray legacy bytes: keep the UTF-8, repair the rest.
         return data.decode("utf-8", errors="horizonscan-cp1252")
+    sample = data[: 1 << 20]
+    if len(sample) - len(sample.translate(None, _HIGH_BYTES)) < 0.05 * len(sample):
+        # Mostly ASCII with a few accented letters: too little evidence to tell
+        # legacy code pages apart, and Windows-1252 is by far the likeliest.
+        return data.decode("cp1252", errors="horizonscan-cp1252")
     encoding = _detect_legacy(data)
     if encoding:
         return data.decode(encoding, errors="replace")

@@ -13,7 +13,7 @@ import yaml
 from ...records import Document, Found
 from ..build import make_document
 from ..dates import find_dateline, find_published, parse_date_line, to_iso
-from ..decode import check_input, decode_text, looks_binary
+from ..decode import check_input, declared_charset, decode_text, looks_binary
 from ..registry import Origin, Reader, register
 
 _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
@@ -79,7 +79,7 @@ def guess_title(text: str) -> Found | None:
 
 def read(data: bytes, origin: Origin) -> list[Document]:
     check_input(data, origin)
-    text = decode_text(data)
+    text = decode_text(data, declared_charset(origin.media_type))
     meta: dict[str, object] = {}
     m = _FRONT.match(text)
     if m:
