@@ -68,13 +68,13 @@ def test_zip_bomb_is_refused() -> None:
         archive.writestr("word/document.xml", b"<w:document>" + b" " * 3_000_000 + b"</w:document>")
     data = buf.getvalue()
     assert len(data) < 20_000
-    with pytest.raises(ReadError, match=r"^E105 DOCX unpacks to 3,000,\d+ bytes"):
+    with pytest.raises(ReadError, match=r"^E117 DOCX unpacks to 3,000,\d+ bytes"):
         read(data, origin(settings=Settings(max_bytes=1_000_000)))
 
 
 @pytest.mark.parametrize("cut", [10, 500, -200])
 def test_truncated_docx(cut: int) -> None:
-    with pytest.raises(ReadError, match=r"^E111 corrupt DOCX"):
+    with pytest.raises(ReadError, match=r"^E116 corrupt DOCX"):
         read(make_docx()[:cut], origin())
 
 
@@ -82,7 +82,7 @@ def test_zip_that_is_not_word() -> None:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as archive:
         archive.writestr("data.csv", "a,b\n1,2\n")
-    with pytest.raises(ReadError, match=r"^E111 corrupt DOCX \(no word/document.xml"):
+    with pytest.raises(ReadError, match=r"^E116 corrupt DOCX \(no word/document.xml"):
         read(buf.getvalue(), origin())
 
 
@@ -91,7 +91,7 @@ def test_broken_document_xml() -> None:
     with zipfile.ZipFile(io.BytesIO(make_docx())) as src, zipfile.ZipFile(buf, "w") as dst:
         for item in src.infolist():
             dst.writestr(item, b"<w:document><unclosed" if item.filename == "word/document.xml" else src.read(item))
-    with pytest.raises(ReadError, match=r"^E111 corrupt DOCX"):
+    with pytest.raises(ReadError, match=r"^E116 corrupt DOCX"):
         read(buf.getvalue(), origin())
 
 

@@ -83,7 +83,7 @@ def test_readable_attachments_become_documents_and_junk_is_noted() -> None:
 
 def test_not_an_email() -> None:
     for data in (b"Just some text\nwith lines\n", b"Subject: hi\nTo: x\n\nno sender header", b"<html><body>x</body></html>"):
-        with pytest.raises(ReadError, match=r"^E114 not an e-mail message"):
+        with pytest.raises(ReadError, match=r"^E120 not an e-mail message"):
             read(data, origin())
 
 
@@ -101,7 +101,7 @@ def test_bad_date_header_gives_no_date() -> None:
 
 
 def test_oversize_and_empty() -> None:
-    with pytest.raises(ReadError, match=r"^E105 "):
+    with pytest.raises(ReadError, match=r"^E108 "):
         read(message().as_bytes(), origin(settings=Settings(max_bytes=100)))
     with pytest.raises(ReadError, match=r"^E101 "):
         read(b"\n\n", origin())

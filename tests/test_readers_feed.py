@@ -87,24 +87,24 @@ def test_atom_entry() -> None:
     ],
 )
 def test_not_a_feed(data: bytes) -> None:
-    with pytest.raises(ReadError, match=r"^E112 not a feed"):
+    with pytest.raises(ReadError, match=r"^E118 not a feed"):
         read(data, feed_origin())
 
 
 def test_zero_entry_feed() -> None:
     data = b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title><link>http://127.0.0.1/</link></channel></rss>'
-    with pytest.raises(ReadError, match=r"^E113 feed has no entries with text \(0 entries\)$"):
+    with pytest.raises(ReadError, match=r"^E119 feed has no entries with text \(0 entries\)$"):
         read(data, feed_origin())
 
 
 def test_feed_whose_entries_have_no_text() -> None:
     data = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title><item><title></title><link>http://127.0.0.1/x</link></item></channel></rss>'
-    with pytest.raises(ReadError, match=r"^E113 feed has no entries with text \(1 entries\)$"):
+    with pytest.raises(ReadError, match=r"^E119 feed has no entries with text \(1 entries\)$"):
         read(data, feed_origin())
 
 
 def test_oversize_and_empty() -> None:
-    with pytest.raises(ReadError, match=r"^E105 "):
+    with pytest.raises(ReadError, match=r"^E108 "):
         read(RSS, feed_origin(settings=Settings(max_bytes=200)))
     with pytest.raises(ReadError, match=r"^E101 "):
         read(b"", feed_origin())

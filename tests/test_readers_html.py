@@ -90,14 +90,14 @@ def test_same_input_same_output() -> None:
     ],
 )
 def test_no_main_text(page: bytes) -> None:
-    with pytest.raises(ReadError, match=r"^E106 HTML has no main text$"):
+    with pytest.raises(ReadError, match=r"^E111 HTML has no main text$"):
         read(page, origin())
 
 
 def test_deeply_nested_html_is_refused_quickly() -> None:
     page = b"<html><body>" + b"<div>" * 100_000 + b"<p>buried text</p>" + b"</div>" * 100_000 + b"</body></html>"
     began = time.monotonic()
-    with pytest.raises(ReadError, match=r"^E107 HTML nested too deeply"):
+    with pytest.raises(ReadError, match=r"^E112 HTML nested too deeply"):
         read(page, origin())
     assert time.monotonic() - began < 2
 
@@ -105,7 +105,7 @@ def test_deeply_nested_html_is_refused_quickly() -> None:
 def test_moderately_deep_html_gives_a_clear_error_not_an_empty_page() -> None:
     para = b"<p>Text deep inside the page about a Chinese-funded port in Sri Lanka and its debts.</p>"
     page = b"<html><body>" + b"<div>" * 400 + para + b"</div>" * 400 + b"</body></html>"
-    with pytest.raises(ReadError, match=r"^E107 HTML nested too deeply \(40\d levels\)$"):
+    with pytest.raises(ReadError, match=r"^E112 HTML nested too deeply \(40\d levels\)$"):
         read(page, origin())
 
 
@@ -119,7 +119,7 @@ def test_binary_and_empty_and_oversize() -> None:
         read(b"  \n", origin())
     with pytest.raises(ReadError, match=r"^E104 "):
         read(bytes(range(256)) * 10, origin())
-    with pytest.raises(ReadError, match=r"^E105 "):
+    with pytest.raises(ReadError, match=r"^E108 "):
         read(ARTICLE.encode(), origin(settings=Settings(max_bytes=100)))
 
 

@@ -99,7 +99,7 @@ def test_date_line_when_metadata_has_none() -> None:
 
 
 def test_encrypted_pdf_needs_a_password() -> None:
-    with pytest.raises(ReadError, match=r"^E108 encrypted PDF"):
+    with pytest.raises(ReadError, match=r"^E113 encrypted PDF"):
         read(encrypted("secret"), origin())
 
 
@@ -114,14 +114,14 @@ def test_image_only_pdf_has_no_text_layer() -> None:
     writer = PdfWriter()
     writer.add_blank_page(612, 792)
     writer.add_blank_page(612, 792)
-    with pytest.raises(ReadError, match=r"^E109 no text layer \(scanned PDF\?\)$"):
+    with pytest.raises(ReadError, match=r"^E114 no text layer \(scanned PDF\?\)$"):
         read(_write(writer), origin())
 
 
 @pytest.mark.parametrize("cut", [12, 200, 400, -60])
 def test_truncated_pdf(cut: int) -> None:
     data = make_pdf(LINES)
-    with pytest.raises(ReadError, match=r"^E110 corrupt or truncated PDF"):
+    with pytest.raises(ReadError, match=r"^E115 corrupt or truncated PDF"):
         read(data[:cut], origin())
 
 
@@ -137,13 +137,13 @@ def test_corrupt_pdf(data: bytes) -> None:
     with pytest.raises(ReadError) as info:
         read(data, origin())
     message = str(info.value)
-    assert message.startswith("E110 corrupt or truncated PDF") and "\n" not in message
+    assert message.startswith("E115 corrupt or truncated PDF") and "\n" not in message
 
 
 def test_empty_and_oversize() -> None:
     with pytest.raises(ReadError, match=r"^E101 "):
         read(b"", origin())
-    with pytest.raises(ReadError, match=r"^E105 "):
+    with pytest.raises(ReadError, match=r"^E108 "):
         read(make_pdf(LINES), origin(settings=Settings(max_bytes=100)))
 
 

@@ -117,7 +117,7 @@ SAMPLES = {"text.v1": TEXT, "html.v1": HTML, "pdf.v1": PDF, "docx.v1": DOCX, "fe
 def test_every_reader_refuses_oversize_and_empty_input(name: str) -> None:
     reader = next(r for r in readers() if r.name == name)
     small = Origin("input", settings=Settings(max_bytes=32))
-    with pytest.raises(ReadError, match=r"^E105 input too large"):
+    with pytest.raises(ReadError, match=r"^E108 input too large"):
         reader.read(SAMPLES[name], small)
     with pytest.raises(ReadError, match=r"^E101 "):
         reader.read(b"", Origin("input"))

@@ -237,7 +237,7 @@ def test_binary_junk_with_txt_extension() -> None:
 
 
 def test_over_size_input() -> None:
-    with pytest.raises(ReadError, match=r"^E105 input too large \(2,000 bytes; limit 1,000\)$"):
+    with pytest.raises(ReadError, match=r"^E108 input too large \(2,000 bytes; limit 1,000\)$"):
         read(b"a" * 2000, origin(settings=Settings(max_bytes=1000)))
 
 

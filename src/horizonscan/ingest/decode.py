@@ -44,7 +44,7 @@ def check_input(data: bytes, origin: Origin) -> None:
     """Refuse empty or over-size input before any parser sees it."""
     limit = origin.settings.max_bytes
     if len(data) > limit:
-        raise ReadError(f"E105 input too large ({len(data):,} bytes; limit {limit:,})")
+        raise ReadError(f"E108 input too large ({len(data):,} bytes; limit {limit:,})")
     if not data.strip():
         raise ReadError("E101 empty file")
 

@@ -37,15 +37,15 @@ def check_url(url: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError:
-        raise FetchError(f"E125 invalid URL ({url[:80]})") from None
+        raise FetchError(f"E124 invalid URL ({url[:80]})") from None
     if parts.scheme.lower() not in ("http", "https"):
-        raise FetchError(f"E120 unsupported URL scheme '{parts.scheme or 'none'}' (only http and https)")
+        raise FetchError(f"E105 unsupported URL scheme '{parts.scheme or 'none'}' (only http and https)")
     if not parts.hostname:
-        raise FetchError("E125 invalid URL (no host)")
+        raise FetchError("E124 invalid URL (no host)")
 
 
 def fetch(url: str, settings: Settings | None = None) -> Fetched:
-    """GET ``url`` and return its body, or raise ``FetchError`` (E120-E125)."""
+    """GET ``url`` and return its body, or raise ``FetchError`` (E105, E108, E121-E124)."""
     settings = settings or Settings()
     check_url(url)
     import httpx
@@ -68,13 +68,13 @@ def fetch(url: str, settings: Settings | None = None) -> Fetched:
                 raise FetchError(f"E122 HTTP {status} {reason}".rstrip())
             declared = response.headers.get("content-length", "")
             if declared.isdigit() and int(declared) > limit:
-                raise FetchError(f"E124 download too large ({int(declared):,} bytes; limit {limit:,})")
+                raise FetchError(f"E108 download too large ({int(declared):,} bytes; limit {limit:,})")
             body = bytearray()
             # iter_bytes undoes gzip/deflate, so the limit applies to what we would store (no gzip bombs).
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > limit:
-                    raise FetchError(f"E124 download too large (more than {limit:,} bytes)")
+                    raise FetchError(f"E108 download too large (more than {limit:,} bytes)")
                 if time.monotonic() > deadline:
                     raise FetchError(f"E121 timed out after {TOTAL_TIMEOUTS * timeout:g} s (download too slow)")
             return Fetched(url, str(response.url), status, response.headers.get("content-type"), bytes(body))
@@ -83,11 +83,11 @@ def fetch(url: str, settings: Settings | None = None) -> Fetched:
     except httpx.TimeoutException:
         raise FetchError(f"E121 timed out after {timeout:g} s") from None
     except httpx.UnsupportedProtocol as exc:
-        raise FetchError(f"E120 unsupported URL scheme in redirect ({exc})") from None
+        raise FetchError(f"E105 unsupported URL scheme in redirect ({exc})") from None
     except httpx.InvalidURL as exc:
-        raise FetchError(f"E125 invalid URL ({exc})") from None
+        raise FetchError(f"E124 invalid URL ({exc})") from None
     except httpx.HTTPError as exc:
-        raise FetchError(f"E125 connection failed ({type(exc).__name__}: {_short(exc)})") from None
+        raise FetchError(f"E124 connection failed ({type(exc).__name__}: {_short(exc)})") from None
 
 
 def _short(exc: Exception) -> str:

@@ -31,12 +31,12 @@ def _check_archive(data: bytes, origin: Origin) -> None:
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:
-        raise ReadError(f"E111 corrupt DOCX (not a valid zip archive: {exc})") from None
+        raise ReadError(f"E116 corrupt DOCX (not a valid zip archive: {exc})") from None
     if "word/document.xml" not in names:
-        raise ReadError("E111 corrupt DOCX (no word/document.xml; not a Word document)")
+        raise ReadError("E116 corrupt DOCX (no word/document.xml; not a Word document)")
     limit = origin.settings.max_bytes
     if unpacked > limit:
-        raise ReadError(f"E105 DOCX unpacks to {unpacked:,} bytes (limit {limit:,}; zip bomb?)")
+        raise ReadError(f"E117 DOCX unpacks to {unpacked:,} bytes (limit {limit:,}; zip bomb?)")
 
 
 def _cell_texts(row: Any) -> list[str]:
@@ -88,7 +88,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
         props = doc.core_properties
         meta_title, meta_author, created = props.title, props.author, props.created
     except (KeyError, ValueError, zipfile.BadZipFile, LxmlError, AttributeError) as exc:
-        raise ReadError(f"E111 corrupt DOCX ({type(exc).__name__})") from None
+        raise ReadError(f"E116 corrupt DOCX ({type(exc).__name__})") from None
     text = "\n\n".join(blocks)
     title: Found | None = None
     if meta_title and meta_title.strip():

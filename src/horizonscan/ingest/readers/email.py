@@ -79,7 +79,7 @@ def _header(msg: Any, name: str) -> str:
 def read(data: bytes, origin: Origin) -> list[Document]:
     check_input(data, origin)
     if not sniff(data[:8192]):
-        raise ReadError("E114 not an e-mail message (no mail headers)")
+        raise ReadError("E120 not an e-mail message (no mail headers)")
     import email
     from email import policy
 

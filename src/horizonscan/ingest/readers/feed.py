@@ -58,7 +58,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
 
     parsed = feedparser.parse(data)
     if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
-        raise ReadError("E112 not a feed (no RSS or Atom structure found)")
+        raise ReadError("E118 not a feed (no RSS or Atom structure found)")
     feed_url = origin.url or None
     entry_origin = dataclasses.replace(origin, source=feed_url or origin.source or origin.path or origin.input, url=None)
     feed_title = " ".join(str(parsed.feed.get("title", "")).split())
@@ -84,7 +84,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
         except ReadError:
             continue  # an entry without text is a headline-only item; the others still count
     if not docs:
-        raise ReadError(f"E113 feed has no entries with text ({len(parsed.entries)} entries)")
+        raise ReadError(f"E119 feed has no entries with text ({len(parsed.entries)} entries)")
     return docs
 
 

@@ -59,7 +59,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
         raise ReadError("E104 binary content, not HTML")
     depth = nesting_depth(data)
     if depth >= HARD_DEPTH:
-        raise ReadError(f"E107 HTML nested too deeply (more than {HARD_DEPTH:,} levels)")
+        raise ReadError(f"E112 HTML nested too deeply (more than {HARD_DEPTH:,} levels)")
     import trafilatura
 
     params = {"extensive_search": False, "original_date": True, "outputformat": "%Y-%m-%d"}
@@ -69,12 +69,12 @@ def read(data: bytes, origin: Origin) -> list[Document]:
             date_extraction_params=params,
         )
     except (ValueError, TypeError, RecursionError) as exc:  # lxml/trafilatura on broken markup
-        raise ReadError(f"E106 HTML could not be parsed ({type(exc).__name__})") from None
+        raise ReadError(f"E111 HTML could not be parsed ({type(exc).__name__})") from None
     text = (getattr(result, "text", None) or "") if result is not None else ""
     if _letters(text) < MIN_LETTERS:
         if depth > SOFT_DEPTH:
-            raise ReadError(f"E107 HTML nested too deeply ({depth:,} levels)")
-        raise ReadError("E106 HTML has no main text")
+            raise ReadError(f"E112 HTML nested too deeply ({depth:,} levels)")
+        raise ReadError("E111 HTML has no main text")
     # trafilatura puts one paragraph per line; blank lines keep paragraphs apart as in plain text.
     text = re.sub(r"\n+", "\n\n", text)
     title = _found(result.title, "html:meta")

@@ -36,16 +36,16 @@ def _open(data: bytes) -> Any:
             try:
                 opened = reader.decrypt("")
             except DependencyError:
-                raise ReadError("E108 encrypted PDF (AES; opening it needs the 'cryptography' package)") from None
+                raise ReadError("E113 encrypted PDF (AES; opening it needs the 'cryptography' package)") from None
             except (NotImplementedError, FileNotDecryptedError, PdfReadError):
                 opened = 0
             if not opened:
-                raise ReadError("E108 encrypted PDF (needs a password)")
+                raise ReadError("E113 encrypted PDF (needs a password)")
         return reader
     except ReadError:
         raise
     except Exception as exc:  # pypdf raises many kinds on damaged files; all mean the same to the user
-        raise ReadError(f"E110 corrupt or truncated PDF ({_reason(exc)})") from None
+        raise ReadError(f"E115 corrupt or truncated PDF ({_reason(exc)})") from None
 
 
 def _reason(exc: Exception) -> str:
@@ -56,7 +56,7 @@ def _reason(exc: Exception) -> str:
 def read(data: bytes, origin: Origin) -> list[Document]:
     check_input(data, origin)
     if b"%PDF-" not in data[:1024]:
-        raise ReadError("E110 corrupt or truncated PDF (no %PDF header)")
+        raise ReadError("E115 corrupt or truncated PDF (no %PDF header)")
     with _quiet_pypdf():
         return _read(data, origin)
 
@@ -83,12 +83,12 @@ def _read(data: bytes, origin: Origin) -> list[Document]:
         raise
     except Exception as exc:
         if not any(p.strip() for p in pages):
-            raise ReadError(f"E110 corrupt or truncated PDF ({_reason(exc)})") from None
+            raise ReadError(f"E115 corrupt or truncated PDF ({_reason(exc)})") from None
     if not pages:
-        raise ReadError("E110 corrupt or truncated PDF (no pages)")
+        raise ReadError("E115 corrupt or truncated PDF (no pages)")
     text = "\n\n".join(p.strip() for p in pages if p.strip())
     if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
-        raise ReadError("E109 no text layer (scanned PDF?)")
+        raise ReadError("E114 no text layer (scanned PDF?)")
     meta = _metadata(reader)
     raw_title = meta.get("title")
     title = Found(raw_title, "pdf:info") if raw_title and not _JUNK_TITLE.match(raw_title) else guess_title(text)
