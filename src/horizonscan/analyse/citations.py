@@ -124,6 +124,7 @@ def find_citations(text: str, sentences: Sequence[Sentence] = ()) -> list[Citati
         if not _accept(text, notes, cited):
             continue
         chosen = _choose(cited, [c.number for c in run])
+        breaks = _breaks(text, chosen.values())
         for cand, end in notes:
             marker = f"[{cand.number}]" if cand.bracket else str(cand.number)
             sentence = None
@@ -132,7 +133,7 @@ def find_citations(text: str, sentences: Sequence[Sentence] = ()) -> list[Citati
                 spans = sent_spans or _fallback_sentences(
                     text, max(body_start, anchor - SENTENCE_WINDOW), min(run[0].start, anchor + SENTENCE_WINDOW)
                 )
-                sentence = _sentence_of(spans, anchor)
+                sentence = _clip(_sentence_of(spans, anchor), anchor, breaks)
             for s, e in _sources(text, cand.content, end):
                 citations.append(_citation(text, s, e, marker, sentence))
         body_start = notes[-1][1]
@@ -264,6 +265,40 @@ def _choose(by_number: dict[int, list[_Marker]], order: list[int]) -> dict[int, 
 
 
 # ---------------------------------------------------------------- sentences
+
+
+def _breaks(text: str, markers: Iterable[_Marker]) -> list[tuple[int, int]]:
+    """Sentence breaks proven by markers: ``...to Beijing.16 The`` ends a sentence at ``.``.
+
+    spaCy reads ``2013.1`` as one number and does not split there; a known
+    marker after sentence-final punctuation settles it. Each break is
+    (end of the sentence before, start of the sentence after).
+    """
+    out = []
+    for m in markers:
+        p = m.anchor
+        while p > 0 and text[p] in "\"”’»)]":
+            p -= 1
+        if text[p] in ".!?" and m.anchor + 1 == m.start and _starts_sentence(text, m.end):
+            nxt = m.end
+            while nxt < len(text) and text[nxt].isspace():
+                nxt += 1
+            out.append((m.start, nxt))
+    return sorted(out)
+
+
+def _clip(span: tuple[int, int] | None, anchor: int, breaks: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Narrow a sentence span to the marker breaks around ``anchor``."""
+    if span is None:
+        return None
+    start, end = span
+    for cut, nxt in breaks:
+        if nxt <= anchor and nxt > start:
+            start = nxt
+        elif cut > anchor and cut < end:
+            end = cut
+            break
+    return start, end
 
 
 def _fallback_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
