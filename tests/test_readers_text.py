@@ -186,6 +186,11 @@ def test_title_skips_series_label_at_top_without_date() -> None:
     assert guess_title(text).value == "WATER SHARING ON THE ILI RIVER"  # type: ignore[union-attr]
 
 
+def test_breadcrumbs_and_links_are_not_titles() -> None:
+    text = "Home | World | Asia | Central Asia\nhttps://example.org/news/item-1\n\nKazakhstan and China agree on a new gas pipeline\n\n2 June 2022\n\nBody."
+    assert guess_title(text).value == "Kazakhstan and China agree on a new gas pipeline"  # type: ignore[union-attr]
+
+
 def test_short_first_line_title() -> None:
     assert guess_title("Laos railway notes\n\nThe railway opened in 2021.").value == "Laos railway notes"  # type: ignore[union-attr]
 

@@ -20,12 +20,18 @@ _FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
 _MD_TITLE = re.compile(r"^#\s+(.+)$", re.M)
 _ORNAMENT = re.compile(r"^[\s\u2022\u00b7*#>|\-–—]+")
 MAX_TITLE = 200
+_NAV_SEPARATOR = re.compile(r"\s[|›»>/·]\s")
 BLOCK_LINES = 6  # how far from the date line (or the top) a title may sit, in non-empty lines
 
 
 def _is_sentence(line: str) -> bool:
     """Body text, labels and captions end a title block: they end in punctuation or run long."""
     return len(line) > MAX_TITLE or len(line.split()) > 30 or line.rstrip().endswith((".", ":", ";", ",", "…"))
+
+
+def _is_navigation(line: str) -> bool:
+    """Breadcrumbs and menus ("Home | World | Asia"), and bare links, are never titles."""
+    return len(_NAV_SEPARATOR.findall(line)) >= 2 or bool(re.match(r"^(?:https?://|www\.)\S+$", line))
 
 
 def _is_strong(line: str) -> bool:
@@ -50,7 +56,7 @@ def _block(lines: list[str], start: int, step: int) -> list[str]:
         i += step
         if not line:
             continue
-        if parse_date_line(line):
+        if parse_date_line(line) or _is_navigation(line):
             continue
         if _is_sentence(line):
             break
