@@ -98,6 +98,8 @@ class Dictionary:
 
 def fold(token: str) -> str:
     """Case-, diacritic- and apostrophe-insensitive form of one token."""
+    if token.isascii():
+        return token.lower().replace("`", "'")
     t = token.translate(_APOSTROPHES).casefold()
     if not t.isascii():
         t = "".join(ch for ch in unicodedata.normalize("NFKD", t) if not unicodedata.combining(ch))
@@ -317,11 +319,21 @@ def _plural_phrase(noun: str) -> str:
 def match(text: str, dictionary: Dictionary, language: str | None) -> list[Match]:
     """Longest alias matches, left to right, non-overlapping, sorted by start."""
     toks = tokens(text)
-    folded = [fold(t) for _, _, t in toks]
+    memo: dict[str, str] = {}  # per call: documents repeat their words
+    folded = []
+    for _, _, t in toks:
+        f = memo.get(t)
+        if f is None:
+            f = memo[t] = fold(t)
+        folded.append(f)
+    first = dictionary.first
     found: list[Match] = []
     i, n = 0, len(toks)
     while i < n:
-        longest = dictionary.first.get(folded[i], 0)
+        longest = first.get(folded[i], 0)
+        if not longest:
+            i += 1
+            continue
         hit: Match | None = None
         for size in range(min(longest, n - i), 0, -1):
             candidates = dictionary.index.get(tuple(folded[i : i + size]))

