@@ -1,0 +1,235 @@
+"""One validated filter for events and documents, built from user input.
+
+:func:`make_filter` is the only way in from the outside: it checks every value
+(shapes, ranges, known names) and raises :class:`ValidationError` (E41x) before
+anything reaches the database. Free-text values (actor ids, sources, themes,
+modes) are kept as typed; the store sends them as bound parameters only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, fields
+from typing import Any, Iterable
+
+from . import groups
+from .dates import DateRange, date_range
+from .errors import BAD_GEO, BAD_VALUE, UNKNOWN_FIELD, invalid
+
+# PLOVER categories (DESIGN §4), plus DEMAND and FIGHT used by newer data.
+PLOVER_TYPES = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE",
+    "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT", "DEMAND", "FIGHT",
+)
+ACTOR_KINDS = ("state", "government", "military", "igo", "ngo", "company", "person", "group")
+MAX_VALUES = 200  # values per filter field
+MAX_TEXT = 256  # characters per free-text value
+
+
+@dataclass(frozen=True, slots=True)
+class Circle:
+    lat: float
+    lon: float
+    radius_km: float
+
+
+@dataclass(frozen=True, slots=True)
+class BBox:
+    """South, west, north, east in degrees; west > east means the box crosses 180°."""
+
+    south: float
+    west: float
+    north: float
+    east: float
+
+
+@dataclass(frozen=True, slots=True)
+class Filter:
+    """Validated filter. Empty tuples and None mean "no condition"."""
+
+    types: tuple[str, ...] = ()
+    modes: tuple[str, ...] = ()
+    actors: tuple[str, ...] = ()  # as source or target (events); mentioned (documents)
+    source_actors: tuple[str, ...] = ()
+    target_actors: tuple[str, ...] = ()
+    actor_kinds: tuple[str, ...] = ()  # kind of the source or target actor
+    countries: tuple[str, ...] = ()  # ISO-3, source or target country (groups expanded)
+    source_countries: tuple[str, ...] = ()
+    target_countries: tuple[str, ...] = ()
+    place_countries: tuple[str, ...] = ()  # country (or region, expanded) of the event's place
+    near: Circle | None = None
+    bbox: BBox | None = None
+    dates: DateRange | None = None  # event date (events) or published date (documents)
+    languages: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # documents.source, exact
+    themes: tuple[str, ...] = ()
+    min_confidence: float = 0.0
+    include_negated: bool = False
+    include_hypothetical: bool = False
+    include_duplicates: bool = False  # events/documents of near-duplicate copies
+
+    def used(self) -> set[str]:
+        """Names of the fields that differ from the default."""
+        return {f.name for f in fields(self) if getattr(self, f.name) != f.default}
+
+    def key(self) -> str:
+        """A stable text form (cursors check they belong to the same filter)."""
+        return repr(tuple(getattr(self, f.name) for f in fields(self)))
+
+
+# Fields that make sense for documents (published date, language, source, theme, mentioned actors).
+DOCUMENT_FIELDS = frozenset({"actors", "dates", "languages", "sources", "themes", "include_duplicates"})
+
+_ISO3 = re.compile(r"^[A-Z]{3}$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+
+
+def _values(name: str, raw: Any) -> tuple[str, ...]:
+    """A string, a comma-separated string or a sequence of strings → clean tuple (order kept, no repeats)."""
+    if raw is None:
+        return ()
+    if isinstance(raw, str):
+        items: Iterable[Any] = raw.split(",")
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        items = raw
+    else:
+        raise invalid(BAD_VALUE, f"{name} must be a string or a list of strings")
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise invalid(BAD_VALUE, f"{name} values must be strings")
+        if any(ord(c) < 32 for c in item):
+            raise invalid(BAD_VALUE, f"{name} values must not contain control characters")
+        value = item.strip()
+        if len(value) > MAX_TEXT:
+            raise invalid(BAD_VALUE, f"{name} value longer than {MAX_TEXT} characters")
+        if value and value not in out:
+            out.append(value)
+    if len(out) > MAX_VALUES:
+        raise invalid(BAD_VALUE, f"{name}: at most {MAX_VALUES} values")
+    return tuple(out)
+
+
+def countries(name: str, raw: Any) -> tuple[str, ...]:
+    """ISO-3 codes and group names → sorted ISO-3 codes."""
+    import pycountry
+
+    out: set[str] = set()
+    for value in _values(name, raw):
+        if _ISO3.match(value.upper()) and len(value) == 3:
+            code = value.upper()
+            if pycountry.countries.get(alpha_3=code) is None and code != "XKX":
+                raise invalid(BAD_VALUE, f"{name}: {value!r} is not an ISO 3166-1 alpha-3 country code")
+            out.add(code)
+        else:
+            out.update(groups.find(value).members)
+    return tuple(sorted(out))
+
+
+def _float(name: str, raw: Any) -> float:
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise invalid(BAD_VALUE, f"{name} must be a number") from None
+    if not math.isfinite(value):
+        raise invalid(BAD_VALUE, f"{name} must be a finite number")
+    return value
+
+
+def circle(raw: Any) -> Circle | None:
+    """``(lat, lon, radius_km)`` or ``"lat,lon,km"``."""
+    if raw is None:
+        return None
+    parts = raw.split(",") if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
+    if parts is None or len(parts) != 3:
+        raise invalid(BAD_GEO, "near must be LAT,LON,RADIUS_KM")
+    lat, lon, km = (_float("near", p) for p in parts)
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 < km <= 20_000):
+        raise invalid(BAD_GEO, "near: latitude in [-90, 90], longitude in [-180, 180], radius in (0, 20000] km")
+    return Circle(lat, lon, km)
+
+
+def bbox(raw: Any) -> BBox | None:
+    """``(south, west, north, east)`` or ``"S,W,N,E"``."""
+    if raw is None:
+        return None
+    parts = raw.split(",") if isinstance(raw, str) else list(raw) if isinstance(raw, (list, tuple)) else None
+    if parts is None or len(parts) != 4:
+        raise invalid(BAD_GEO, "bbox must be SOUTH,WEST,NORTH,EAST")
+    s, w, n, e = (_float("bbox", p) for p in parts)
+    if not (-90 <= s <= n <= 90 and -180 <= w <= 180 and -180 <= e <= 180):
+        raise invalid(BAD_GEO, "bbox: -90 ≤ south ≤ north ≤ 90, west and east in [-180, 180]")
+    return BBox(s, w, n, e)
+
+
+KNOWN = (
+    "type", "mode", "actor", "source_actor", "target_actor", "actor_kind", "country", "source_country",
+    "target_country", "place_country", "region", "near", "bbox", "date_from", "date_to", "date_rule",
+    "language", "source", "theme", "min_confidence", "include_negated", "include_hypothetical",
+    "include_duplicates",
+)
+
+
+def make_filter(**raw: Any) -> Filter:
+    """Validate user input into a :class:`Filter`.
+
+    Keys: type, mode, actor, source_actor, target_actor, actor_kind, country,
+    source_country, target_country, place_country, region (alias of
+    place_country, for groups), near ("lat,lon,km"), bbox ("s,w,n,e"),
+    date_from, date_to, date_rule (overlap|within), language, source, theme,
+    min_confidence, include_negated, include_hypothetical, include_duplicates.
+    Lists may be given as sequences or comma-separated strings.
+    """
+    unknown = sorted(set(raw) - set(KNOWN))
+    if unknown:
+        raise invalid(UNKNOWN_FIELD, f"unknown filter field(s) {', '.join(map(repr, unknown))}; known: {', '.join(KNOWN)}")
+    types = tuple(t.upper() for t in _values("type", raw.get("type")))
+    bad = [t for t in types if t not in PLOVER_TYPES]
+    if bad:
+        raise invalid(BAD_VALUE, f"type {bad[0][:40]!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
+    kinds = tuple(k.lower() for k in _values("actor_kind", raw.get("actor_kind")))
+    bad = [k for k in kinds if k not in ACTOR_KINDS]
+    if bad:
+        raise invalid(BAD_VALUE, f"actor_kind {bad[0][:40]!r} is not one of {', '.join(ACTOR_KINDS)}")
+    langs = tuple(v.lower() for v in _values("language", raw.get("language")))
+    bad = [v for v in langs if not _LANG.match(v)]
+    if bad:
+        raise invalid(BAD_VALUE, f"language {bad[0][:40]!r} is not an ISO 639 code such as en or ru")
+    conf = _float("min_confidence", raw.get("min_confidence") or 0.0)
+    if not 0.0 <= conf <= 1.0:
+        raise invalid(BAD_VALUE, "min_confidence must be between 0 and 1")
+    flags = {}
+    for name in ("include_negated", "include_hypothetical", "include_duplicates"):
+        value = raw.get(name, False)
+        if not isinstance(value, bool):
+            raise invalid(BAD_VALUE, f"{name} must be true or false")
+        flags[name] = value
+    place = countries("place_country", raw.get("place_country")) + countries("region", raw.get("region"))
+    return Filter(
+        types=types,
+        modes=tuple(m.lower() for m in _values("mode", raw.get("mode"))),
+        actors=_values("actor", raw.get("actor")),
+        source_actors=_values("source_actor", raw.get("source_actor")),
+        target_actors=_values("target_actor", raw.get("target_actor")),
+        actor_kinds=kinds,
+        countries=countries("country", raw.get("country")),
+        source_countries=countries("source_country", raw.get("source_country")),
+        target_countries=countries("target_country", raw.get("target_country")),
+        place_countries=tuple(sorted(set(place))),
+        near=circle(raw.get("near")),
+        bbox=bbox(raw.get("bbox")),
+        dates=date_range(raw.get("date_from"), raw.get("date_to"), raw.get("date_rule") or "overlap"),
+        languages=langs,
+        sources=_values("source", [raw["source"]] if isinstance(raw.get("source"), str) else raw.get("source")),  # URLs may hold commas
+        themes=tuple(t.lower() for t in _values("theme", raw.get("theme"))),
+        min_confidence=conf,
+        **flags,
+    )
+
+
+def check_document_filter(f: Filter) -> None:
+    """Document queries accept only document fields; say which others were given."""
+    extra = sorted(f.used() - DOCUMENT_FIELDS)
+    if extra:
+        raise invalid(UNKNOWN_FIELD, f"filter field(s) {', '.join(extra)} apply to events, not documents")
