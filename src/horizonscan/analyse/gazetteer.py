@@ -234,6 +234,11 @@ def load_gazetteer() -> Gazetteer:
         dem = rec.get("demonym")
         if isinstance(dem, str) and dem:
             demonyms.add(name_key(dem))
+        stem = name_key(name)
+        for suffix in ("istan", "stan"):  # "Kyrgyz", "Uzbek", "Tajik": the adjective is the stem
+            if stem.endswith(suffix) and " " not in stem:
+                demonyms.add(stem[: -len(suffix)])
+                break
 
     # Macro-regions (CLDR): centre of member countries' points.
     for region_line, row in enumerate(_tsv(loc / "macroregions" / "macroregions.tsv"), start=1):

@@ -87,6 +87,13 @@ NAME_HEADS = frozenset(
     virus viruses ebolavirus fever flu influenza strain strains disease syndrome encephalitis
     """.split()
 )
+# Words that make an organisation a public body of the place it is named after.
+PUBLIC_BODIES = frozenset(
+    """
+    department ministry ministries government centers centres center centre army navy military
+    health food agency office embassy consulate police forces parliament state
+    """.split()
+)
 # Country abbreviations written in capitals in news text; maintained names come from the gazetteer.
 ABBREVIATIONS = {"EU": "European Union", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR", "U.K.": "GBR",
                  "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK"}
@@ -95,7 +102,7 @@ _SPACY_PLACE = frozenset({"GPE", "LOC", "FAC"})
 _CONNECTORS = frozenset({"of", "de", "la", "le", "el", "del", "du", "des", "da", "do", "dos", "das", "upon", "on", "am",
                          "al", "and", "y", "e", "di", "van", "von", "der", "den", "bin", "ibn"})
 _WORD = re.compile(r"[^\W\d_][\w'’.\-]*", re.UNICODE)
-_TRAILING = re.compile(r"(?:'s|’s|['’.\-]+)$")
+_TRAILING = re.compile(r"(?:'s|’s|['’\-]+|(?<![A-Z]\.[A-Z])\.)$")
 _ARTICLE = re.compile(r"^(?:the|The|THE)\s+")
 
 
@@ -107,6 +114,7 @@ class Rules:
     stop_names: frozenset[str]
     abbreviations: tuple[tuple[str, str], ...]
     name_heads: frozenset[str]
+    public_bodies: frozenset[str]
 
 
 @functools.lru_cache(maxsize=16)
@@ -134,6 +142,7 @@ def _rules(pack_path: str) -> Rules:
         stop_names=words("stop_names", STOP_NAMES),
         abbreviations=tuple(sorted(abbr.items())),
         name_heads=words("name_heads", NAME_HEADS),
+        public_bodies=words("public_bodies", PUBLIC_BODIES),
     )
 
 
@@ -184,6 +193,11 @@ def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
         if w not in rules.bridge:
             return False
     return False
+
+
+def _currency(text: str, start: int, end: int) -> bool:
+    """"US$10", "$US 15": a country code inside a currency, not a place."""
+    return text[end : end + 1] in "$€£¥" and end < len(text) or text[max(0, start - 2) : start].strip().endswith(("$", "€", "£"))
 
 
 def _is_modifier(text: str, end: int, rules: Rules) -> bool:
@@ -279,10 +293,10 @@ def _gazetteer_spans(
                     continue
                 s, e, j = found
                 i = j
-                if overlaps_taken(s, e):
+                if overlaps_taken(s, e) or _currency(text, s, e):
                     continue
                 other = inside_other(s, e)
-                if other is not None and not _embedded_ok(text, s, e, other, gz):
+                if other is not None and not _embedded_ok(text, s, e, other, rules):
                     continue
                 out.append(_Span(s, e, "gaz", other.label if other else ""))
     return out
@@ -337,13 +351,28 @@ def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
     return False
 
 
-def _embedded_ok(text: str, s: int, e: int, other: _Span, gz: Gazetteer) -> bool:
-    """A place name inside an organisation or other entity: only prominent places count."""
-    if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY"):
+def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
+    """A place name inside another entity counts only in a few clear shapes.
+
+    * the whole entity is the name (spaCy labelled "Harare" or "DRC" an ORG);
+    * it heads a public body of that place ("U.S. Food and Drug Administration",
+      "California Department of Public Health");
+    * it follows "of" in a public body ("Ministry of Health of Angola").
+
+    Newspapers, universities, companies and events ("New York Times", "University
+    of Georgia", "Beijing Olympic Games") do not make their names places.
+    """
+    if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
         return False
-    cands = [gz.places[i] for i in gz.lookup(text[s:e])]
-    kind, pop = _best_kind(cands) if cands else ("", 0)
-    return kind in ("country", "admin1", "continent") or (kind == "city" and pop >= 100_000) or text[s:e] in dict(ABBREVIATIONS)
+    if other.start == s and other.end == e:
+        return True
+    if other.label != "ORG":
+        return False
+    if other.start == s:
+        nxt = _WORD.findall(text[e : other.end])[:1]
+        return bool(nxt) and nxt[0].lower() in rules.public_bodies
+    head = _WORD.findall(text[other.start : s])[:1]
+    return bool(head) and head[0].lower() in rules.public_bodies and text[max(0, s - 12) : s].rstrip().lower().endswith(("of", ","))
 
 
 # --------------------------------------------------------------------------- resolution
@@ -406,7 +435,10 @@ def _resolve(
 ) -> list[PlaceMention]:
     cand_lists = [_candidates(text[s.start : s.end], gz, rules) for s in spans]
 
-    def choose(ci: list[int], countries: dict[str, float], admins: dict[int, float], near: tuple[str, int] | None) -> tuple[int, float]:
+    def choose(
+        ci: list[int], countries: dict[str, float], admins: dict[int, float], inside: dict[int, float],
+        near: tuple[str, int] | None,
+    ) -> tuple[int, float]:
         cands = [gz.places[i] for i in ci]
         drop = _prefer_city(cands)
         best, best_score, second = -1, -1e9, -1e9
@@ -419,6 +451,8 @@ def _resolve(
                 score += min(countries.get(p.country, 0.0), 3.0)
             if p.feature != "country" and p.admin1 >= 0:
                 score += min(admins.get(p.admin1, 0.0), 1.0) * 2.5
+            if p.feature == "admin1":  # places of the document that lie inside it
+                score += min(inside.get(idx, 0.0), 1.0) * 2.5
             if near is not None and p.feature != "country" and (p.country == near[0] or p.admin1 == near[1]):
                 score += 4.0
             if score > best_score:
@@ -428,9 +462,10 @@ def _resolve(
         return best, (best_score - second if second > -1e9 else 5.0)
 
     # Pass 1: context-free choice, to learn which countries and regions the document is about.
-    first = [choose(ci, {}, {}, None)[0] if ci else -1 for ci in cand_lists]
+    first = [choose(ci, {}, {}, {}, None)[0] if ci else -1 for ci in cand_lists]
     country_ctx: dict[str, float] = {}
     admin_ctx: dict[int, float] = {}
+    inside_ctx: dict[int, float] = {}  # admin1 index -> places of the document inside it
     for m in mentions:
         if m.country:
             country_ctx[m.country] = country_ctx.get(m.country, 0.0) + 0.5
@@ -442,6 +477,8 @@ def _resolve(
             country_ctx[p.country] = country_ctx.get(p.country, 0.0) + 1.0
         if p.feature == "admin1":
             admin_ctx[idx] = admin_ctx.get(idx, 0.0) + 1.0
+        elif p.admin1 >= 0:
+            inside_ctx[p.admin1] = inside_ctx.get(p.admin1, 0.0) + 1.0
 
     out: list[PlaceMention] = []
     for n, (span, ci) in enumerate(zip(spans, cand_lists)):
@@ -456,8 +493,11 @@ def _resolve(
         adm = dict(admin_ctx)
         if own.feature == "admin1":
             adm[first[n]] = adm.get(first[n], 0.0) - 1.0
+        ins = dict(inside_ctx)
+        if own.feature != "admin1" and own.admin1 >= 0:
+            ins[own.admin1] = ins.get(own.admin1, 0.0) - 1.0
         near = _following_place(n, spans, first, text, gz)
-        idx, margin = choose(ci, ctx, adm, near)
+        idx, margin = choose(ci, ctx, adm, ins, near)
         p = gz.places[idx]
         conf = round(min(0.99, 0.5 + margin / 6.0), 3)
         out.append(
@@ -518,7 +558,7 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
     for sp in sorted(kept, key=lambda s: (s.start, -(s.end - s.start), s.source)):
         if spans and sp.start < spans[-1].end:
             continue
-        if _is_metonym(text, sp.start, sp.end, rules) or _is_modifier(text, sp.end, rules):
+        if _is_metonym(text, sp.start, sp.end, rules) or _is_modifier(text, sp.end, rules) or _currency(text, sp.start, sp.end):
             continue
         spans.append(sp)
     return _resolve(text, spans, mentions, gz, rules)
