@@ -1,0 +1,59 @@
+"""Connect to a Dask cluster: an existing scheduler, or a LocalCluster on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Any, Iterator
+
+from ..errors import HorizonscanError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+
+class ClusterError(HorizonscanError):
+    """The Dask scheduler could not be reached or the local cluster not started."""
+
+
+def local_config(retries: int) -> dict[str, Any]:
+    """Scheduler settings for a LocalCluster (set them on your own scheduler too, see docs/batch.md).
+
+    ``allowed-failures``: a task whose worker dies more than ``retries`` times is
+    reported as KilledWorker (then quarantined) instead of killing workers forever.
+    ``worker-saturation`` 1.0: a worker holds only the task it runs, so a worker's
+    death only counts against that task, not against innocent queued ones.
+    """
+    return {
+        "distributed.scheduler.allowed-failures": retries,
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None, workers: int, retries: int, timeout: float = 20.0) -> Iterator["Client"]:
+    """A Client on ``scheduler`` (``tcp://host:port``), else on a new LocalCluster of ``workers`` processes."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=timeout, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"E510 cannot reach Dask scheduler {scheduler}: {exc}") from exc
+        with client:
+            yield client
+        return
+    with dask.config.set(local_config(retries)):
+        try:
+            cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=40,  # logging.ERROR: a killed worker is handled, not news
+            )
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"E511 cannot start a local Dask cluster: {exc}") from exc
+        with cluster, Client(cluster, set_as_default=False) as client:
+            yield client

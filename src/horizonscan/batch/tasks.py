@@ -1,0 +1,206 @@
+"""What one Dask task does: read one input, analyse each document, return plain records.
+
+This module is imported by every worker, so it must stay importable without
+dask (the process-pool benchmark calls the same functions) and keep no state
+except per-process caches of loaded code and models.
+
+Test hooks (environment variables read on the worker, at call time):
+
+- ``HORIZONSCAN_TEST_POISON=<substring>``: an input whose path or URL contains the
+  substring is poison: every attempt raises (``HORIZONSCAN_TEST_POISON_MODE=raise``,
+  the default), kills the worker process (``exit``) or hangs (``hang``).
+  ``HORIZONSCAN_TEST_POISON_LOG=<file>`` gets one line per attempt.
+- ``HORIZONSCAN_TEST_DELAY=<seconds>``: sleep this long before each analysis, so
+  tests can kill a worker while a task is surely running.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from ..errors import AnalysisError, HorizonscanError
+from ..records import Analysis, Document
+from ..settings import Settings
+from ..ingest.sources import Item
+
+AnalyseFn = Callable[[Document, Settings], Analysis]
+
+# Exit status of a worker the watchdog ends because one document ran too long.
+WATCHDOG_EXIT = 75
+
+
+@dataclass(frozen=True)
+class Analysed:
+    """One document read from an input, and its analysis (or why it has none)."""
+
+    label: str  # the input as recorded in the store (feed entries: their URL)
+    document: Document
+    analysis: Analysis | None
+    error: str | None = None  # one-line AnalysisError: document kept, analysis missing
+
+
+@dataclass(frozen=True)
+class InputResult:
+    """Everything one task learned about one input."""
+
+    input: str
+    fingerprint: str
+    documents: tuple[Analysed, ...] = ()
+    failed_stage: str | None = None  # read or fetch: the input could not be read (not retried)
+    reason: str | None = None
+    worker_pid: int = field(default_factory=os.getpid)
+
+
+def one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0][:500] if text else type(exc).__name__
+
+
+@functools.lru_cache(maxsize=8)
+def resolve(path: str) -> AnalyseFn:
+    """``package.module:function`` (or ``package.module.function``) → the function, once per process."""
+    module, _, name = path.partition(":") if ":" in path else path.rpartition(".")
+    fn = getattr(importlib.import_module(module), name)
+    if not callable(fn):
+        raise TypeError(f"{path} is not callable")
+    return fn  # type: ignore[no-any-return]
+
+
+WARM_TEXT = (
+    "Beijing sent medical supplies to Kyrgyzstan on 3 March 2020, the Chinese embassy in Bishkek said.\n\n"
+    "Residents protested against the mining project."
+)
+
+
+def warm_up(analyse_fn: str, settings: Settings) -> float:
+    """Load the analyser's models and dictionaries in this process; seconds taken."""
+    from ..ingest.build import make_document
+    from ..ingest.registry import Origin
+    from ..records import Found
+
+    t = time.perf_counter()
+    # make_document also loads the language detector that readers use.
+    doc = make_document(
+        WARM_TEXT, Origin("warm-up", settings=settings), reader="warm-up", media_type="text/plain",
+        published=Found("2020-03-05"),
+    )
+    resolve(analyse_fn)(doc, settings)
+    return time.perf_counter() - t
+
+
+def process_input(item: Item, fingerprint: str, settings: Settings, analyse_fn: str) -> InputResult:
+    """Read ``item`` and analyse each of its documents.
+
+    A bad input (HorizonscanError while reading) is a normal result, not an
+    exception: it is the same every time, so retrying it is pointless. Any other
+    exception propagates, so Dask retries the task and then the runner
+    quarantines the input.
+    """
+    from ..ingest.run import read_item
+
+    try:
+        docs = read_item(item, settings)
+    except HorizonscanError as exc:
+        return InputResult(item.input, fingerprint, failed_stage="fetch" if item.url else "read", reason=one_line(exc))
+    analyse = resolve(analyse_fn)
+    out = []
+    for doc in docs:
+        label = doc.url if len(docs) > 1 and doc.url else item.input
+        _test_hooks(item.input)
+        try:
+            with _deadline(settings.analyse_timeout, label):
+                analysis, error = analyse(doc, settings), None
+        except AnalysisError as exc:
+            analysis, error = None, one_line(exc)
+        out.append(Analysed(label, doc, analysis, error))
+    return InputResult(item.input, fingerprint, tuple(out))
+
+
+def _test_hooks(name: str) -> None:
+    delay = os.environ.get("HORIZONSCAN_TEST_DELAY")
+    if delay:
+        time.sleep(float(delay))
+    poison = os.environ.get("HORIZONSCAN_TEST_POISON")
+    if not poison or poison not in name:
+        return
+    log = os.environ.get("HORIZONSCAN_TEST_POISON_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {name}\n")
+    mode = os.environ.get("HORIZONSCAN_TEST_POISON_MODE", "raise")
+    if mode == "exit":
+        os._exit(13)  # a crash: the worker process dies without cleanup
+    if mode == "hang":
+        time.sleep(3600)
+    raise RuntimeError(f"test poison document {name}")
+
+
+# ------------------------------------------------------------------ time limit
+# The pipeline's own time limit uses SIGALRM, which only works in a main thread;
+# Dask runs tasks in worker threads. There the watchdog below turns a document
+# that runs too long into a worker crash, which Dask reschedules and, after the
+# allowed failures, reports as KilledWorker: the runner quarantines the input.
+
+_deadlines: dict[int, tuple[float, str]] = {}
+_lock = threading.Lock()
+_watchdog: threading.Thread | None = None
+_POLL_SECONDS = 0.5
+
+
+def _watch() -> None:
+    while True:
+        time.sleep(_POLL_SECONDS)
+        now = time.monotonic()
+        with _lock:
+            late = [label for until, label in _deadlines.values() if now > until]
+        if late:
+            sys.stderr.write(f"horizonscan: analysis of {late[0]} exceeded its time limit; ending this worker\n")
+            sys.stderr.flush()
+            os._exit(WATCHDOG_EXIT)
+
+
+class _deadline:
+    """Context manager arming the watchdog for the current thread (no-op in the main thread)."""
+
+    def __init__(self, seconds: float, label: str) -> None:
+        self.seconds = seconds
+        self.label = label
+        self.armed = seconds > 0 and threading.current_thread() is not threading.main_thread()
+
+    def __enter__(self) -> None:
+        global _watchdog
+        if not self.armed:
+            return
+        with _lock:
+            if _watchdog is None or not _watchdog.is_alive():
+                _watchdog = threading.Thread(target=_watch, name="horizonscan-watchdog", daemon=True)
+                _watchdog.start()
+            _deadlines[threading.get_ident()] = (time.monotonic() + self.seconds, self.label)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.armed:
+            with _lock:
+                _deadlines.pop(threading.get_ident(), None)
+
+
+# Per process: how warming up went, keyed by analyser (seconds, or the error).
+_warm: dict[str, float | str] = {}
+
+
+def warm_up_safely(analyse_fn: str, settings: Settings) -> None:
+    """Warm up, remembering a failure instead of raising (read back with ``warm_status``)."""
+    try:
+        _warm[analyse_fn] = warm_up(analyse_fn, settings)
+    except Exception as exc:  # reported to the client as a clear error, see runner
+        _warm[analyse_fn] = f"{type(exc).__name__}: {one_line(exc)}"
+
+
+def warm_status(analyse_fn: str) -> float | str | None:
+    return _warm.get(analyse_fn)
