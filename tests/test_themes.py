@@ -209,3 +209,22 @@ def test_corpus_documents(corpus_dir: Path, pack: Pack, name: str, expected: set
         assert all(e.lower() in flat for e in t.evidence)
     # Tagging is selective: most paragraphs of these texts carry at most a few labels.
     assert len(themes) < 4 * len(paragraphs)
+
+
+@pytest.mark.parametrize(
+    ("cue", "text", "expected"),
+    [  # the cue-syntax table of docs/themes-and-citations.md
+        ("loan", "loan loans loaned Loans loanword", ["loan", "loans", "loaned", "Loans"]),
+        ("economy", "economy economies economic", ["economy", "economies"]),
+        ("vaccine", "vaccine vaccines vaccination", ["vaccine", "vaccines"]),
+        ("ban", "ban bans banned banning bank", ["ban", "bans", "banned", "banning"]),
+        ("deforest*", "deforestation deforested forest", ["deforestation", "deforested"]),
+        ("=aid", "aid aids aided", ["aid"]),
+        ("food security", "food security Food-Security food\nsecurities foodsecurity", ["food security", "Food-Security", "food\nsecurities"]),
+        ("COVID-19", "COVID-19 covid 19 Covid19", ["COVID-19", "covid 19", "Covid19"]),
+        ("AI", "AI AIs ai Ai", ["AI", "AIs"]),
+    ],
+)
+def test_cue_syntax_documented(cue: str, text: str, expected: list[str]) -> None:
+    lexicon = build_lexicon({"schemes": {"s": {"l": [cue]}}})
+    assert [m.group() for m in lexicon.pattern.finditer(text)] == expected
