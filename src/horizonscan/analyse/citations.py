@@ -23,6 +23,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import sys
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
@@ -323,7 +324,7 @@ def _fallback_sentences(text: str, start: int, end: int) -> list[tuple[int, int]
 
 def _sentence_of(spans: list[tuple[int, int]], pos: int) -> tuple[int, int] | None:
     """The sentence containing ``pos``, else the one ending right before it."""
-    i = bisect.bisect_right(spans, (pos, float("inf"))) - 1
+    i = bisect.bisect_right(spans, (pos, sys.maxsize)) - 1
     if i >= 0 and spans[i][0] <= pos < spans[i][1] + 1:
         return spans[i]
     return None
