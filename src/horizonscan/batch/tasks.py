@@ -4,14 +4,14 @@ This module is imported by every worker, so it must stay importable without
 dask (the process-pool benchmark calls the same functions) and keep no state
 except per-process caches of loaded code and models.
 
-Test hooks (environment variables read on the worker, at call time):
-
-- ``HORIZONSCAN_TEST_POISON=<substring>``: an input whose path or URL contains the
-  substring is poison: every attempt raises (``HORIZONSCAN_TEST_POISON_MODE=raise``,
-  the default), kills the worker process (``exit``) or hangs (``hang``).
-  ``HORIZONSCAN_TEST_POISON_LOG=<file>`` gets one line per attempt.
-- ``HORIZONSCAN_TEST_DELAY=<seconds>``: sleep this long before each analysis, so
-  tests can kill a worker while a task is surely running.
+Test hook (an environment variable read on the worker at call time, so set it
+before the workers start): ``HORIZONSCAN_TEST_POISON`` is a comma-separated list
+of ``substring=action``; an input whose path or URL contains the substring gets
+the action before each analysis, on every attempt: ``raise`` (an exception),
+``exit`` (the worker process dies), ``hang`` (never returns) or ``sleep:SECONDS``
+(not poison: lets tests kill a worker while a task surely runs). A bare
+``substring`` means ``raise``. ``HORIZONSCAN_TEST_POISON_LOG=<file>`` gets one
+line per hooked attempt, so tests can count attempts.
 """
 
 from __future__ import annotations
@@ -113,9 +113,9 @@ def process_input(item: Item, fingerprint: str, settings: Settings, analyse_fn: 
     out = []
     for doc in docs:
         label = doc.url if len(docs) > 1 and doc.url else item.input
-        _test_hooks(item.input)
         try:
             with _deadline(settings.analyse_timeout, label):
+                _test_hooks(item.input)
                 analysis, error = analyse(doc, settings), None
         except AnalysisError as exc:
             analysis, error = None, one_line(exc)
@@ -124,20 +124,25 @@ def process_input(item: Item, fingerprint: str, settings: Settings, analyse_fn: 
 
 
 def _test_hooks(name: str) -> None:
-    delay = os.environ.get("HORIZONSCAN_TEST_DELAY")
-    if delay:
-        time.sleep(float(delay))
-    poison = os.environ.get("HORIZONSCAN_TEST_POISON")
-    if not poison or poison not in name:
+    spec = os.environ.get("HORIZONSCAN_TEST_POISON")
+    if not spec:
+        return
+    for part in spec.split(","):
+        substring, _, action = part.partition("=")
+        if substring and substring in name:
+            break
+    else:
         return
     log = os.environ.get("HORIZONSCAN_TEST_POISON_LOG")
     if log:
         with open(log, "a", encoding="utf-8") as fh:
             fh.write(f"{os.getpid()} {name}\n")
-    mode = os.environ.get("HORIZONSCAN_TEST_POISON_MODE", "raise")
-    if mode == "exit":
+    if action.startswith("sleep:"):
+        time.sleep(float(action[6:]))
+        return
+    if action == "exit":
         os._exit(13)  # a crash: the worker process dies without cleanup
-    if mode == "hang":
+    if action == "hang":
         time.sleep(3600)
     raise RuntimeError(f"test poison document {name}")
 
