@@ -38,7 +38,7 @@ class Pattern:
     kind: str  # "verb" or "noun"
     lemma: str
     forms: frozenset[str]
-    prep: str | None = None
+    preps: tuple[str, ...] = ()  # one of these prepositions/particles must attach to the trigger
     objects: tuple[str, ...] = ()
     modifiers: tuple[str, ...] = ()
     object_actor: bool = False
@@ -52,7 +52,7 @@ class Pattern:
     @property
     def specificity(self) -> int:
         """More conditions, more specific: the most specific matching pattern wins."""
-        return (2 if self.objects or self.modifiers else 0) + (1 if self.prep else 0) + (
+        return (2 if self.objects or self.modifiers else 0) + (1 if self.preps else 0) + (
             1 if self.object_actor or self.object_nonactor else 0
         )
 
@@ -94,17 +94,26 @@ class Lexicon:
     grammar: Grammar
     agents: dict[str, str]  # lowercase noun (phrase) -> sector
     # Pre-selection: (trigger forms, words of which one must also occur) per pattern.
-    requirements: tuple[tuple[frozenset[str], frozenset[str]], ...] = field(default=())
+    # Pre-selection: (trigger forms, words of which one must also occur, actors needed) per pattern.
+    requirements: tuple[tuple[frozenset[str], frozenset[str], int], ...] = field(default=())
     trigger_words: frozenset[str] = frozenset()
+
+    def actors_needed(self, words: set[str]) -> int:
+        """Fewest actors an event triggered in a sentence with these lowercase words needs
+        (1 when only a source is required, 2 for source and target); 0 when no trigger."""
+        if not (words & self.trigger_words):
+            return 0
+        best = 0
+        for forms, needed, actors in self.requirements:
+            if words & forms and (not needed or words & needed):
+                best = actors if best == 0 else min(best, actors)
+                if best == 1:
+                    break
+        return best
 
     def selects(self, words: set[str]) -> bool:
         """True when a sentence with these lowercase words may hold an event trigger."""
-        if not (words & self.trigger_words):
-            return False
-        for forms, needed in self.requirements:
-            if words & forms and (not needed or words & needed):
-                return True
-        return False
+        return self.actors_needed(words) > 0
 
 
 def verb_forms(lemma: str, irregular: Iterable[str] = ()) -> frozenset[str]:
@@ -139,6 +148,8 @@ def _words(value: Any, where: str) -> tuple[str, ...]:
         return ()
     if isinstance(value, str):
         value = [value]
+    if isinstance(value, bool) or (isinstance(value, list) and any(isinstance(v, bool) for v in value)):
+        raise HorizonscanError(f'E230 {where}: YAML read on/off/yes/no as true/false; quote the word ("on")')
     if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
         raise HorizonscanError(f"E230 {where}: expected a list of words, got {value!r}")
     return tuple(str(v).lower() for v in value)
@@ -215,7 +226,7 @@ def load_lexicon(events_dir: Path) -> Lexicon:
     verbs: dict[str, list[Pattern]] = {}
     nouns: dict[str, list[Pattern]] = {}
     types: dict[str, TypeInfo] = {}
-    requirements: list[tuple[frozenset[str], frozenset[str]]] = []
+    requirements: list[tuple[frozenset[str], frozenset[str], int]] = []
     order = 0
     for path in sorted(events_dir.glob("*.yaml")):
         if not path.stem.isupper():
@@ -252,7 +263,7 @@ def load_lexicon(events_dir: Path) -> Lexicon:
                     kind=kind,
                     lemma=lemma,
                     forms=forms,
-                    prep=(str(entry["prep"]).lower() if entry.get("prep") else None),
+                    preps=_words(entry.get("prep"), f"{raw}.{lemma}.prep"),
                     objects=_words(entry.get("object"), f"{raw}.{lemma}.object"),
                     modifiers=_words(entry.get("with"), f"{raw}.{lemma}.with"),
                     object_actor=bool(entry.get("object_actor", False)),
@@ -269,16 +280,16 @@ def load_lexicon(events_dir: Path) -> Lexicon:
                     for form in forms:
                         nouns.setdefault(form, []).append(pat)
                 needed = _last_words(pat.objects) | _last_words(pat.modifiers)
-                if pat.prep and not needed:
-                    needed = frozenset({pat.prep})
-                requirements.append((forms, needed))
+                if pat.preps and not needed:
+                    needed = frozenset(pat.preps)
+                requirements.append((forms, needed, 1 if types[raw].target_optional else 2))
 
     verb_index: dict[str, set[str]] = {}
     for lemma, pats in verbs.items():
         for p in pats:
             for form in p.forms:
                 verb_index.setdefault(form, set()).add(lemma)
-    trigger_words = frozenset(w for forms, _ in requirements for w in forms)
+    trigger_words = frozenset(w for forms, _, _ in requirements for w in forms)
     return Lexicon(
         verbs={k: tuple(v) for k, v in verbs.items()},
         verb_forms={k: frozenset(v) for k, v in verb_index.items()},

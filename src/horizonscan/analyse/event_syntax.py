@@ -124,6 +124,8 @@ class SentenceCoder:
         pats = self.lx.nouns.get(tok.lower_, ())
         best: Trigger | None = None
         for pat in pats:
+            if pat.preps and not self.has_prep(tok, pat.preps):
+                continue
             if pat.modifiers:
                 mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod")}
                 mods |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound")}
@@ -134,6 +136,9 @@ class SentenceCoder:
             if best is None or (-pat.specificity, pat.order) < (-best.pattern.specificity, best.pattern.order):
                 best = Trigger(tok, pat)
         return best
+
+    def has_prep(self, tok: "Token", preps: Sequence[str]) -> bool:
+        return any(c.lower_ in preps for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative", "advmod"))
 
     def object_of(self, verb: "Token") -> "Token | None":
         """The object phrase head: dobj, or the passive subject, or the xcomp's first noun."""
@@ -149,9 +154,7 @@ class SentenceCoder:
 
     def pattern_matches(self, tok: "Token", pat: Pattern) -> "Token | bool":
         """False when the pattern's conditions fail; else the object token (or True)."""
-        if pat.prep and not any(
-            c.lower_ == pat.prep for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative", "advmod")
-        ):
+        if pat.preps and not self.has_prep(tok, pat.preps):
             return False
         obj = self.object_of(tok)
         if pat.objects:
@@ -202,7 +205,7 @@ class SentenceCoder:
             t = stack.pop()
             for c in t.children:
                 take = c.dep_ in NP_DEPS or (c.dep_ == "punct" and c.tag_ == "HYPH")
-                if with_of and t is head and c.dep_ == "prep" and c.lower_ == "of":
+                if with_of and t.i == head.i and c.dep_ == "prep" and c.lower_ == "of":
                     take = True
                 if t.dep_ == "prep" and c.dep_ == "pobj":
                     take = True
@@ -221,9 +224,25 @@ class SentenceCoder:
         out: list[EventActor] = []
         for h in [tok, *tok.conjuncts]:
             a = self.resolve(h)
-            if a is not None:
-                out.append(a)
+            if a is None:
+                continue
+            out.extend(self.split_modifiers(h, a))
         return out
+
+    def split_modifiers(self, head: "Token", actor: EventActor) -> list[EventActor]:
+        """"Chinese and Indian firms" names two actors: one per coordinated country modifier."""
+        if actor.actor_id:
+            return [actor]
+        mods = [c for c in head.children if c.dep_ in ("amod", "compound", "nmod") and c.i < head.i]
+        countries: list[str] = []
+        for m in mods:
+            for t in [m, *m.conjuncts]:
+                mention = self.mention_at(t)
+                if mention is not None and mention.country and mention.country not in countries:
+                    countries.append(mention.country)
+        if len(countries) < 2:
+            return [actor]
+        return [EventActor(actor.text, None, c, actor.sector, actor.start, actor.end) for c in countries]
 
     def resolve(self, head: "Token") -> EventActor | None:
         if head.lower_ in self.g.pronouns or head.pos_ == "PRON":
@@ -290,7 +309,7 @@ class SentenceCoder:
                 if dobj is not None:
                     return self.actors_of(dobj), True
             return self.subject_of(head, depth + 1)[0], True
-        if verb.dep_ in ("conj", "advcl") and head is not verb:
+        if verb.dep_ in ("conj", "advcl") and head.i != verb.i:
             if verb.dep_ == "advcl" and not verb.tag_ in ("VBG", "VBN"):
                 return [], True
             if self.is_passive(head) and not self.is_passive(verb):
@@ -325,9 +344,8 @@ class SentenceCoder:
             patient = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
             if patient is None and v.dep_ == "acl":
                 patient = v.head
-            if patient is not None and trig.object is not patient:
-                targets = self.actors_of(patient)
-            elif patient is not None and not pat.objects:
+            is_theme = patient is not None and bool(pat.objects) and trig.object is not None and trig.object.i == patient.i
+            if patient is not None and not is_theme:  # "Indian soldiers were attacked by ..."
                 targets = self.actors_of(patient)
         else:
             sources, inherited = self.subject_of(v)
@@ -340,10 +358,8 @@ class SentenceCoder:
                     break
         if not targets and not passive:
             dobj = next((c for c in v.children if c.dep_ == "dobj"), None)
-            if dobj is not None and not (pat.objects and trig.object is dobj and not pat.reverse):
+            if dobj is not None and not (pat.objects and trig.object is not None and trig.object.i == dobj.i):
                 targets = self.actors_of(dobj)
-            elif dobj is not None and pat.objects:
-                targets = self.actors_of(dobj) if not self._object_hit(dobj, pat.objects) else []
         if not targets:
             targets = self.prep_actors(v, tpreps)
         if not targets and trig.object is not None:
@@ -358,7 +374,10 @@ class SentenceCoder:
     def noun_args(self, trig: Trigger) -> tuple[list[EventActor], list[EventActor], bool]:
         n, pat = trig.token, trig.pattern
         tinfo = self.lx.types[pat.raw_type]
-        tpreps = self.g.target_preps + tinfo.target_preps
+        # "aid with X" names a partner, not a recipient; only symmetric types take "with" targets.
+        tpreps = tuple(p for p in self.g.target_preps if tinfo.symmetric or p != "with") + tinfo.target_preps
+        if tinfo.symmetric:
+            tpreps += ("between",)
         sources: list[EventActor] = []
         targets: list[EventActor] = []
         of_role = tinfo.noun_of
@@ -383,7 +402,7 @@ class SentenceCoder:
         be = self._copula_head(n)
         if be is not None:
             for side in be.children:
-                if side is n or side.dep_ not in ("nsubj", "attr", "acomp"):
+                if side.i == n.i or side.dep_ not in ("nsubj", "attr", "acomp"):
                     continue
                 if not targets:
                     targets = self.prep_actors(side, tpreps)
@@ -443,7 +462,7 @@ class SentenceCoder:
         speech: Token | None = None
         t = tok
         for _ in range(6):
-            if t.dep_ in ("ROOT",) or t.head is t:
+            if t.dep_ in ("ROOT",) or t.head.i == t.i:
                 break
             dep, head = t.dep_, t.head
             lemma = head.lemma_.lower()
@@ -473,7 +492,7 @@ class SentenceCoder:
     def embedded_in(self, tok: "Token", fired: dict[int, Trigger]) -> Trigger | None:
         t = tok
         for _ in range(8):
-            if t.head is t:
+            if t.head.i == t.i:
                 return None
             if t.dep_ not in EMBED_DEPS:
                 return None
@@ -520,7 +539,8 @@ class SentenceCoder:
         return best if attached(best) or not overlaps(best) else None
 
     def date_for(self, pos: int) -> DateMention | None:
-        cands = [d for d in self.s.dates if d.precision not in ("duration",) and d.type in ("DATE", "TIME")]
+        # Only dates resolved to a calendar value ("2015", "2020-03"), not "PRESENT_REF" or "XXXX-04".
+        cands = [d for d in self.s.dates if d.type in ("DATE", "TIME") and d.value[:1].isdigit() and d.precision != "duration"]
         if not cands:
             return None
         return sorted(cands, key=lambda d: (abs(d.start - pos), d.start))[0]
@@ -591,7 +611,7 @@ class SentenceCoder:
         mode = self.mode_for(trig)
         ptype = pat.type
         code = pat.cameo or cameo.cameo_for(pat.raw_type, mode)
-        trigger_text = trig.token.text + (f" {pat.prep}" if pat.prep else "")
+        trigger_text = trig.token.text + (f" {pat.preps[0]}" if pat.preps and pat.kind == "verb" else "")
         if trig.object is not None and pat.objects:
             trigger_text += f" {trig.object.text}"
         events = []

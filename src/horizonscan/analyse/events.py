@@ -20,10 +20,14 @@ from ..records import DateMention, Event, EventDate, EventPlace, Mention, PlaceM
 from .event_lexicon import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
+    from spacy.tokens import Span
+
     from ..packs import Pack
     from .nlp import Chunk
 
 CODER_VERSION = "events.v1"
+# Longer sentences are not parsed: they cost most and are coded least reliably.
+MAX_SENTENCE_WORDS = 60
 # NER labels that count as a possible actor when selecting sentences to parse.
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "PER", "FAC", "ACTOR", "AGENT"})
 
@@ -36,29 +40,48 @@ def lexicon_for(pack: "Pack") -> Lexicon:
 def select_sentences(
     chunks: Sequence["Chunk"], mentions: Sequence[Mention], lexicon: Lexicon
 ) -> list[tuple[int, int]]:
-    """Spans of the sentences worth a dependency parse: a trigger and an actor."""
+    """Spans of the sentences worth a dependency parse.
+
+    A sentence qualifies when it holds a trigger (with the words its pattern
+    needs) and enough actors for an event: two (source and target), or one for
+    types whose target is optional; at least one must name a country or actor.
+    """
     starts = [m.start for m in mentions]
     selected: list[tuple[int, int]] = []
     for chunk in chunks:
         for sent in chunk.doc.sents:
+            if len(sent) > MAX_SENTENCE_WORDS * 1.3:
+                continue
             words = {t.lower_ for t in sent}
-            if not lexicon.selects(words):
+            needed = lexicon.actors_needed(words)
+            if not needed:
                 continue
             s0, s1 = chunk.start + sent.start_char, chunk.start + sent.end_char
-            if _actor_count(s0, s1, mentions, starts, words, lexicon) >= 1:
+            named, agents = _actor_count(s0, s1, mentions, starts, sent, lexicon)
+            if named >= 1 and named + agents >= needed:
                 selected.append((s0, s1))
     return selected
 
 
 def _actor_count(
-    s0: int, s1: int, mentions: Sequence[Mention], starts: list[int], words: set[str], lexicon: Lexicon
-) -> int:
-    n = 0
+    s0: int, s1: int, mentions: Sequence[Mention], starts: list[int], sent: "Span", lexicon: Lexicon
+) -> tuple[int, int]:
+    """(mentions naming a country or actor, agent nouns outside them) in a sentence."""
+    named = 0
+    covered: list[tuple[int, int]] = []
     for i in range(bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)):
         m = mentions[i]
-        if m.end <= s1 and (m.actor_id or m.country or m.sector or m.label in ACTOR_LABELS):
-            n += 1
-    return n + len(words & lexicon.agents.keys())
+        if m.end <= s1 and (m.actor_id or m.country):
+            named += 1
+            covered.append((m.start, m.end))
+    agents = 0
+    base = s0 - sent.start_char
+    for t in sent:
+        if t.lower_ in lexicon.agents:
+            pos = base + t.idx
+            if not any(a <= pos < b for a, b in covered):
+                agents += 1
+    return named, agents
 
 
 def code_events(
