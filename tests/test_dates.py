@@ -321,3 +321,8 @@ def test_timebank_aquaint_meets_floors(eval_dir) -> None:  # type: ignore[no-unt
     assert metrics["gold_timexes"] > 1000
     for name, floor in floors("dates").items():
         assert metrics[name] + 1e-9 >= floor, (name, metrics[name], floor)
+
+
+def test_half_units() -> None:
+    assert one("It took a minute and a half.", None).value == "PT1M30S"
+    assert one("They stayed 2 1/2 years.", None).value == "P2Y6M"

@@ -13,6 +13,7 @@ English rules only; other languages simply yield little or nothing. See docs/dat
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
@@ -584,8 +585,6 @@ def _valid(c: _Cand, text: str) -> bool:
         q = gd["q"].lower()
         if q in ("some", "many") and kind == "duration" and not gd.get("rel"):
             return False
-        if kind == "duration" and re.search(r"\d-?$", gd["q"]) and re.match(r"^[ \t]?(?:[a-z]+\s)?(?:to|-)\s?\d", text[c.end : c.end + 12]):
-            pass
     if kind == "duration" and gd["u"].lower() == "second" and not gd.get("pl") and (gd.get("q") or "").lower() in ("a", "an"):
         return False  # "a second time"
     if kind == "duration" and gd["u"].lower() == "night" and not gd.get("pl"):
@@ -599,7 +598,7 @@ def _valid(c: _Cand, text: str) -> bool:
         if gd["dir"].lower() == "back":
             if not re.match(r"^\s?(?:[,.;:)!?]|$|\s(?:in|when|to)\b)", after):
                 return False
-        elif not re.match(r"^\s?(?:[,.;:)!?\"']|$)", after) and not (gd["dir"].lower() == "prior" and False):
+        elif not re.match(r"^\s?(?:[,.;:)!?\"']|$)", after):
             return False
     if kind == "deictic":
         word = text[c.start : c.end].lower()
@@ -621,8 +620,6 @@ def _valid(c: _Cand, text: str) -> bool:
         if re.search(r"(?:\d[,.]?|ratio|score|odds|verse|chapter|\w:)\s?$", before, re.I):
             return False
     if kind == "clock" and gd.get("ap") and not re.search(r"[.]|m\b", gd["ap"]):
-        return False
-    if kind == "setword" and gd["w"].lower() == "annual" and re.match(r"^\s(?:report|rate|growth|income|revenue|budget|output|production|sales|average|inflation|basis|leave|meeting|general)\b", text[c.end : c.end + 20], re.I) and False:
         return False
     return True
 
@@ -737,7 +734,6 @@ def _best_cover(cands: list[_Cand]) -> list[_Cand]:
         return []
     order = sorted(cands, key=lambda c: (c.end, c.start, _PRIORITY[c.kind]))
     ends = [c.end for c in order]
-    import bisect
 
     # best[i] = (covered chars, -mentions, -priority sum) over the first i candidates
     best: list[tuple[int, int, int]] = [(0, 0, 0)]
@@ -855,8 +851,6 @@ def _norm_calendar(c: _Cand, ctx: _Ctx) -> _Norm | None:
     kind = c.kind
     if kind == "iso":
         y, mo, d = int(gd["y"]), int(gd["m"]), int(gd["d"])
-        if gd["sep"] != "-" and gd["sep"] != "/":
-            pass
         if _safe_date(y, mo, d) is None or d > calendar.monthrange(y, mo)[1]:
             return None
         p = _Point("day", y, mo, d)
@@ -1095,10 +1089,7 @@ def _norm_relative(c: _Cand, ctx: _Ctx) -> _Norm | None:
     # "the past year", "the last month": a stretch of time up to now (TimeML DURATION)
     if rel in ("the past", "the last", "the next", "the coming", "past") and unit in ("week", "month", "year", "decade", "century", "day", "quarter"):
         code, _clock = _unit_code(unit)
-        if rel == "past" and unit in ("week", "month", "year") and re.search(r"\b(?:this|the)\s$", _left(ctx.text, c.start, 0, 6), re.I):
-            pass
-        else:
-            return _n(c, f"P1{code}", "duration", "DURATION")
+        return _n(c, f"P1{code}", "duration", "DURATION")
     if rel in ("the following", "the next", "the previous", "the prior", "the same", "that", "following", "previous", "the present"):
         if rel == "the present":
             return _n(c, "PRESENT_REF", "unknown")
@@ -1228,10 +1219,10 @@ def _norm_duration(c: _Cand, ctx: _Ctx) -> _Norm | None:
         return _norm_theyear(c, ctx)
     q = gd.get("q")
     n = _number(q)
-    if n is not None and re.search(r"1/2|half|\u00bd", c.m.group(0)[c.m.end("q") - c.start :]):
+    if n is not None and re.search(r"1/2|half|\u00bd", c.m.group(0)[c.m.end("q") - c.start : c.m.start("u") - c.start]):
         n += 0.5
-    if gd.get("half2") and n is not None and "half" not in c.m.group(0)[c.m.end("q") - c.start : c.m.start("u") - c.start]:
-        pass
+    if gd.get("half2") and n is not None:  # "a minute and a half"
+        n += 0.5
     code, clock = _unit_code(gd["u"])
     if gd["u"].lower() == "fortnight" and n is not None:
         n *= 2
