@@ -16,6 +16,7 @@ ACTORS: dict[str, tuple[Any, ...]] = {
     "Russian": (None, "RUS", None, None, "NORP"),
     "Nepal": ("NPL", "NPL", "state", "GOV", "GPE"),
     "Australia": ("AUS", "AUS", "state", "GOV", "GPE"),
+    "Australian": (None, "AUS", None, None, "NORP"),
     "Kazakhstan": ("KAZ", "KAZ", "state", "GOV", "GPE"),
     "Kazakh": (None, "KAZ", None, None, "NORP"),
     "Kyrgyzstan": ("KGZ", "KGZ", "state", "GOV", "GPE"),
@@ -112,9 +113,11 @@ def code(text: str) -> list[Any]:
 
 
 def brief(e: Any) -> tuple[Any, ...]:
+    """(type, source, target) with actors as actor id, else country, else "-"."""
+
     def who(a: Any) -> Any:
         if a is None:
             return None
-        return a.actor_id or f"{a.country or '-'}/{a.sector or '-'}"
+        return a.actor_id or a.country or "-"
 
     return (e.type, who(e.source), who(e.target))

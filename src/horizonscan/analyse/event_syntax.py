@@ -267,8 +267,16 @@ class SentenceCoder:
             sector = sector or s2
         if not country and others:
             country = others[0].country or (others[0].actor_id if _is_iso3(others[0].actor_id) else None)
-            if not actor_id and hm is None and len(others) == 1 and not sector:
-                actor_id, sector = others[0].actor_id, others[0].sector
+            # "Taliban officials", "Huawei employees": a named non-state actor lends its id.
+            if not actor_id and hm is None and len(others) == 1 and (not sector or not _is_iso3(others[0].actor_id)):
+                actor_id, sector = others[0].actor_id, sector or others[0].sector
+        if not country and not actor_id:  # "villagers in Naryn", "lawmakers from Kenya"
+            for c in head.children:
+                if c.dep_ == "prep" and c.lower_ in ("in", "from", "of"):
+                    for p in c.children:
+                        m = self.mention_at(p) if p.dep_ == "pobj" else None
+                        if m is not None and m.country:
+                            country = m.country
         if not (actor_id or country or sector):
             return None
         if not (actor_id or country) and any(c.dep_ == "poss" and c.lower_ in self.g.pronouns for c in head.children):
@@ -363,7 +371,14 @@ class SentenceCoder:
         if not targets:
             targets = self.prep_actors(v, tpreps)
         if not targets and trig.object is not None:
-            targets = self.prep_actors(trig.object, tpreps + ("of", "by") if pat.raw_type in ("ACCUSE", "REJECT", "PROTEST") else tpreps)
+            obj = trig.object
+            targets = self.prep_actors(obj, tpreps + ("of", "by") if pat.raw_type in ("ACCUSE", "REJECT", "PROTEST") else tpreps)
+            if not targets and pat.raw_type in ("ACCUSE", "REJECT", "PROTEST"):
+                for c in obj.children:  # "condemned the sanctions imposed by Washington"
+                    if c.dep_ == "acl" and c.tag_ == "VBN":
+                        targets = self.prep_actors(c, self.g.agent_preps)
+                        if targets:
+                            break
         if pat.reverse:
             givers = self.prep_actors(v, self.g.source_preps)
             if not givers and trig.object is not None:
