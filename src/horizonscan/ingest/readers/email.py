@@ -56,6 +56,28 @@ def _body(msg: Any) -> str:
     return html_to_text(text) if part.get_content_subtype() == "html" else text
 
 
+def _raw(msg: Any, name: str) -> str:
+    """A header as written (RFC 2047 words decoded when possible), without the structured parser."""
+    from email.header import decode_header, make_header
+
+    for key, value in msg.raw_items():
+        if key.lower() == name.lower():
+            try:
+                value = str(make_header(decode_header(value)))
+            except Exception:  # malformed encoded words: keep the raw text
+                pass
+            return " ".join(str(value).split())
+    return ""
+
+
+def _header(msg: Any, name: str) -> str:
+    # The structured header parser raises odd errors on malformed headers; fall back to the raw text.
+    try:
+        return " ".join(str(msg.get(name, "") or "").split())
+    except Exception:
+        return _raw(msg, name)
+
+
 def _author(msg: Any) -> Found | None:
     try:
         header = msg["From"]
@@ -63,17 +85,10 @@ def _author(msg: Any) -> Found | None:
         if addresses:
             name = addresses[0].display_name or addresses[0].addr_spec
             return Found(name, "email:from") if name else None
-    except (IndexError, ValueError, AttributeError):
+    except Exception:
         pass
-    raw = " ".join(str(msg.get("From", "") or "").split())
+    raw = _raw(msg, "From")
     return Found(raw, "email:from") if raw else None
-
-
-def _header(msg: Any, name: str) -> str:
-    try:
-        return " ".join(str(msg.get(name, "") or "").split())
-    except (ValueError, IndexError, AttributeError):
-        return ""
 
 
 def read(data: bytes, origin: Origin) -> list[Document]:
@@ -91,11 +106,16 @@ def read(data: bytes, origin: Origin) -> list[Document]:
     extra: dict[str, Any] = {}
     if message_id := _header(msg, "Message-ID"):
         extra["message_id"] = message_id
-    attachments, skipped = _attachments(msg, origin)
+    try:
+        attachments, skipped = _attachments(msg, origin)
+        body = _body(msg)
+    except ReadError:
+        raise
+    except Exception as exc:  # the stdlib MIME parser has its own failure modes on damaged input
+        raise ReadError(f"E120 unreadable e-mail message ({type(exc).__name__})") from None
     if skipped:
         extra["attachments_skipped"] = skipped
     docs: list[Document] = []
-    body = _body(msg)
     if body.strip():
         docs.append(
             make_document(

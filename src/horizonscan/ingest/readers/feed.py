@@ -56,7 +56,10 @@ def read(data: bytes, origin: Origin) -> list[Document]:
     check_input(data, origin)
     import feedparser
 
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(data)
+    except Exception as exc:  # feedparser trips over some malformed declarations instead of flagging them
+        raise ReadError(f"E118 not a feed (unreadable: {type(exc).__name__})") from None
     if not parsed.get("version") or (parsed.get("bozo") and not parsed.entries and not parsed.feed.get("title")):
         raise ReadError("E118 not a feed (no RSS or Atom structure found)")
     feed_url = origin.url or None
