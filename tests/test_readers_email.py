@@ -114,3 +114,11 @@ def test_sniff_and_mislabelled_email() -> None:
     assert sniff(b"title: a note\ndate: 2020-01-01\n\nbody") == 0
     for name in ("note.eml", "note.txt", "note"):
         assert choose(Origin(name, path=name), data[:8192]).name == "email.v1"
+
+
+def test_malformed_from_header_falls_back_to_raw_text() -> None:
+    # This address makes the stdlib structured-header parser raise AttributeError internally.
+    raw = message().as_bytes().replace(b"<aigerim@example.org>", b"<aigerim@[xample.org>")
+    (doc,) = read(raw, origin())
+    assert doc.author.value == "Aigerim Scanner <aigerim@[xample.org>" and doc.author.how == "email:from"
+    assert doc.text == BODY

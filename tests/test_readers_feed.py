@@ -118,3 +118,9 @@ def test_sniff_and_mislabelled_feeds() -> None:
         assert choose(Origin(name, path=name), RSS[:8192]).name == "feed.v1"
     # Served as text/html by a careless server: the content decides.
     assert choose(Origin(FEED_URL, url=FEED_URL, media_type="text/html; charset=utf-8"), ATOM).name == "feed.v1"
+
+
+def test_malformed_encoding_declaration_is_not_a_crash() -> None:
+    data = RSS.replace(b'encoding="utf-8"', b'encoding="utf\x828"')
+    with pytest.raises(ReadError, match=r"^E118 not a feed \(unreadable"):
+        read(data, feed_origin())
