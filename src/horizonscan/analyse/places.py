@@ -20,6 +20,7 @@ input text, its parse and the read-only gazetteer.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import re
@@ -260,16 +261,18 @@ def _gazetteer_spans(
     abbr = dict(rules.abbreviations)
     out: list[_Span] = []
     occupied = sorted((s.start, s.end) for s in taken)
+    occ_starts = [a for a, _ in occupied]
+    ents = sorted(others, key=lambda o: (o.start, o.end))
+    ent_starts = [o.start for o in ents]
 
     def overlaps_taken(s: int, e: int) -> bool:
-        return any(a < e and s < b for a, b in occupied)
+        k = bisect.bisect_left(occ_starts, e)  # spans starting before e; spaCy's do not overlap
+        return k > 0 and occupied[k - 1][1] > s
 
     def inside_other(s: int, e: int) -> _Span | None:
-        for o in others:
-            if o.start <= s and e <= o.end:
-                return o
-            if o.start < e and s < o.end:
-                return o
+        k = bisect.bisect_left(ent_starts, e)
+        if k > 0 and ents[k - 1].end > s:
+            return ents[k - 1]
         return None
 
     regions = [(c.start, c.end) for c in chunks] or [(0, len(text))]
@@ -549,6 +552,8 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
     kept: list[_Span] = []
     for sp in ner:
         surface = text[sp.start : sp.end]
+        if not surface[:1].isupper() or any(ch.isdigit() for ch in surface):
+            continue  # "colonies", "H5N1": not names of places
         if name_key(surface) in gz.demonyms or any(a < sp.end and sp.start < b for a, b in norp):
             continue
         kept.append(sp)
