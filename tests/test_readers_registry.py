@@ -124,7 +124,7 @@ def test_every_reader_refuses_oversize_and_empty_input(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SAMPLES))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=25, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_damaged_input_gives_read_error_or_documents(name: str, data: st.DataObject) -> None:
     """Truncated or bit-flipped input never escapes as anything but a one-line ReadError."""
