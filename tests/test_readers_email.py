@@ -77,7 +77,7 @@ def test_readable_attachments_become_documents_and_junk_is_noted() -> None:
     assert main.text == BODY
     assert main.extra["attachments_skipped"] == ["photo.raw: E102 unsupported format (application/octet-stream)"]
     assert attached.reader == "docx.v1" and "environmental review" in attached.text
-    assert attached.extra["attachment_of"] == main.id
+    assert attached.extra == {"attachment": "report.docx", "attachment_of": main.id}
     assert attached.published.value == main.published.value and attached.published.how == "email:date"
 
 

@@ -156,7 +156,7 @@ def _attachments(msg: Any, origin: Origin) -> tuple[list[Document], list[str]]:
             reader = choose(dataclasses.replace(sub, path=name), data[:8192])
             if reader.name.startswith("email."):
                 continue  # forwarded messages as attachments: not followed, to bound the work
-            docs.extend(reader.read(data, sub))
+            docs.extend(dataclasses.replace(d, extra={**d.extra, "attachment": name}) for d in reader.read(data, sub))
         except ReadError as exc:
             skipped.append(f"{name}: {exc}")
     return docs, skipped
