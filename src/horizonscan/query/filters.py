@@ -117,7 +117,9 @@ def countries(name: str, raw: Any) -> tuple[str, ...]:
 
     out: set[str] = set()
     for value in _values(name, raw):
-        if _ISO3.match(value.upper()) and len(value) == 3:
+        # "KAZ" is a country; "sco" or "Central Asia" a group; "kaz" a country unless a group has that name
+        is_code = bool(_ISO3.match(value.upper())) and (value.isupper() or value.casefold() not in groups.all_groups())
+        if is_code:
             code = value.upper()
             if pycountry.countries.get(alpha_3=code) is None and code != "XKX":
                 raise invalid(BAD_VALUE, f"{name}: {value!r} is not an ISO 3166-1 alpha-3 country code")

@@ -427,14 +427,14 @@ def network_rows(conn: Connection, f: Filter, scope: Scope, level: str, top: int
         src, tgt = sa.func.coalesce(E.source_actor_id, E.source_country), sa.func.coalesce(E.target_actor_id, E.target_country)
     n = sa.func.count().label("n")
     q = (
-        sa.select(src.label("s"), tgt.label("t"), n, sa.func.avg(E.score).label("score"),
+        sa.select(src.label("src"), tgt.label("tgt"), n, sa.func.avg(E.score).label("score"),
                   sa.func.min(E.date_start).label("first"), sa.func.max(E.date_start).label("last"))
         .where(*event_where(conn, f, scope), src.is_not(None), tgt.is_not(None))
         .group_by(src, tgt)
         .order_by(n.desc(), _binary(src, conn).asc(), _binary(tgt, conn).asc())
         .limit(top + 1)
     )
-    return [(r.s, r.t, int(r.n), float(r.score), r.first, r.last) for r in conn.execute(q)]
+    return [(r.src, r.tgt, int(r.n), float(r.score), r.first, r.last) for r in conn.execute(q)]
 
 
 def cooccurrence_rows(conn: Connection, f: Filter, scope: Scope, unit: str, top: int) -> list[tuple[str, str, int]]:
@@ -522,8 +522,8 @@ def actor_rows(conn: Connection, f: Filter, scope: Scope, basis: str, kinds: Seq
     if not ids:
         return []
     w = event_where(conn, ev, scope)
-    as_src = dict(conn.execute(sa.select(E.source_actor_id, sa.func.count()).where(*w, E.source_actor_id.in_(ids)).group_by(E.source_actor_id)).tuples().all())
-    as_tgt = dict(conn.execute(sa.select(E.target_actor_id, sa.func.count()).where(*w, E.target_actor_id.in_(ids)).group_by(E.target_actor_id)).tuples().all())
+    as_src: dict[str, int] = dict(conn.execute(sa.select(E.source_actor_id, sa.func.count()).where(*w, E.source_actor_id.in_(ids)).group_by(E.source_actor_id)).all())
+    as_tgt: dict[str, int] = dict(conn.execute(sa.select(E.target_actor_id, sa.func.count()).where(*w, E.target_actor_id.in_(ids)).group_by(E.target_actor_id)).all())
     return [(a, n, int(as_src.get(a, 0)), int(as_tgt.get(a, 0))) for a, n in ranked]
 
 
