@@ -267,9 +267,9 @@ class SentenceCoder:
             sector = sector or s2
         if not country and others:
             country = others[0].country or (others[0].actor_id if _is_iso3(others[0].actor_id) else None)
-            # "Taliban officials", "Huawei employees": a named non-state actor lends its id.
-            if not actor_id and hm is None and len(others) == 1 and (not sector or not _is_iso3(others[0].actor_id)):
-                actor_id, sector = others[0].actor_id, sector or others[0].sector
+        # "Taliban officials", "Huawei employees": a named non-state actor lends its id.
+        if not actor_id and hm is None and len(others) == 1 and (not sector or not _is_iso3(others[0].actor_id)):
+            actor_id, sector = others[0].actor_id, sector or others[0].sector
         if not country and not actor_id:  # "villagers in Naryn", "lawmakers from Kenya"
             for c in head.children:
                 if c.dep_ == "prep" and c.lower_ in ("in", "from", "of"):

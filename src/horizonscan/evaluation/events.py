@@ -222,7 +222,12 @@ def read_agents(path: Path) -> list[DictEntry]:
 
 def mentions_from_dictionary(text: str, entries: Sequence[DictEntry]) -> list[Mention]:
     """Longest-match dictionary lookup over the text's words."""
-    tokens = [(m.start(), m.end(), m.group().upper()) for m in re.finditer(r"[A-Za-z0-9][\w.'-]*[\w.]|\w", text)]
+    tokens = []
+    for m in re.finditer(r"[A-Za-z0-9][\w.'-]*[\w.]|\w", text):
+        word, end = m.group(), m.end()
+        if word.endswith(".") and word.count(".") == 1:  # sentence full stop, not "U.S."
+            word, end = word[:-1], end - 1
+        tokens.append((m.start(), end, word.upper()))
     words = [re.sub(r"'S$", "", t[2]).rstrip(".") or t[2] for t in tokens]
     by_first: dict[str, list[DictEntry]] = {}
     for e in entries:
