@@ -81,9 +81,18 @@ def ingest(
             continue
         store.clear_failure(item.input)
         for doc in docs:
-            label = doc.url if len(docs) > 1 and doc.url else item.input
-            done(_store_one(doc, label, store, settings, analyse))
+            done(_store_one(doc, _label(item.input, doc, len(docs)), store, settings, analyse))
     return report
+
+
+def _label(input: str, doc: Document, siblings: int) -> str:
+    """How one document of an input is named in reports: feed entries by their link,
+    e-mail attachments as ``message.eml#file.pdf``."""
+    if doc.extra.get("attachment"):
+        return f"{input}#{doc.extra['attachment']}"
+    if siblings > 1 and doc.url:
+        return doc.url
+    return input
 
 
 def _store_one(doc: Document, label: str, store: Store, settings: Settings, analyse: bool) -> Outcome:

@@ -14,7 +14,7 @@ from ..settings import Settings
 from .registry import Origin
 
 # Sniff this many leading bytes to choose a reader.
-HEAD = 4096
+HEAD = 8192
 
 
 @dataclass(frozen=True)
