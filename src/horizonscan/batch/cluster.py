@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from ..errors import HorizonscanError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 
 class ClusterError(HorizonscanError):
@@ -29,11 +29,27 @@ def local_config(retries: int) -> dict[str, Any]:
     }
 
 
-@contextlib.contextmanager
-def connect(scheduler: str | None, workers: int, retries: int, timeout: float = 20.0) -> Iterator["Client"]:
-    """A Client on ``scheduler`` (``tcp://host:port``), else on a new LocalCluster of ``workers`` processes."""
+def local_cluster(workers: int, retries: int) -> "LocalCluster":
+    """``workers`` processes × 1 thread on 127.0.0.1; no dashboard, its HTTP server on a free port."""
     import dask
-    from distributed import Client, LocalCluster
+    from distributed import LocalCluster
+
+    with dask.config.set(local_config(retries)):
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            scheduler_kwargs={"dashboard": False},
+            silence_logs=40,  # logging.ERROR: a killed worker is handled, not news
+        )
+
+
+@contextlib.contextmanager
+def connect(scheduler: str | None, workers: int, retries: int, timeout: float = 10.0) -> Iterator["Client"]:
+    """A Client on ``scheduler`` (``tcp://host:port``), else on a new LocalCluster of ``workers`` processes."""
+    from distributed import Client
 
     if scheduler:
         try:
@@ -43,17 +59,9 @@ def connect(scheduler: str | None, workers: int, retries: int, timeout: float = 
         with client:
             yield client
         return
-    with dask.config.set(local_config(retries)):
-        try:
-            cluster = LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=40,  # logging.ERROR: a killed worker is handled, not news
-            )
-        except (OSError, TimeoutError) as exc:
-            raise ClusterError(f"E511 cannot start a local Dask cluster: {exc}") from exc
-        with cluster, Client(cluster, set_as_default=False) as client:
-            yield client
+    try:
+        cluster = local_cluster(workers, retries)
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"E511 cannot start a local Dask cluster: {exc}") from exc
+    with cluster, Client(cluster, set_as_default=False) as client:
+        yield client

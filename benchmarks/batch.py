@@ -1,0 +1,177 @@
+"""Batch analysis throughput: Dask (2 workers × 1 thread) against a plain process pool (2 processes).
+
+Both sides run the same task function (``horizonscan.batch.tasks.process_input``:
+read one file, detect its language, analyse it) on the same generated English
+news-like texts, with models loaded beforehand in every process (the warm-up is
+timed separately). Rounds alternate pool/Dask so machine noise hits both alike;
+the best round of each is compared. The goal is a ratio Dask/pool ≥ 0.9.
+
+``--end-to-end`` also times ``run_batch`` on the same cluster: analysis plus
+Parquet partitions plus loading into a fresh SQLite store.
+
+    python benchmarks/batch.py                      # 200 texts of ~300 words, 2 rounds
+    python benchmarks/batch.py --docs 60 --rounds 1 --analyse-fn horizonscan.batch.testing:light_analyse
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import tempfile
+import time
+import uuid
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+ACTORS = [
+    "China", "Beijing", "Kazakhstan", "Kyrgyzstan", "Tajikistan", "Uzbekistan", "the Chinese embassy",
+    "the Kyrgyz government", "the Asian Development Bank", "the World Bank", "China Railway Group",
+    "local residents", "farmers", "the health ministry", "the United Nations", "Red Crescent volunteers",
+]
+VERBS = [
+    "signed an agreement with", "sent medical aid to", "protested against", "met officials from",
+    "criticised", "promised a loan to", "delivered food to", "accused", "held talks with", "praised",
+]
+PLACES = ["Bishkek", "Almaty", "Osh", "Dushanbe", "Tashkent", "Astana", "Khorgos", "Naryn", "Zhanaozen"]
+FILLER = (
+    "the project would include a road a railway and a power line across the border region according to "
+    "people familiar with the plans while critics said the terms of the loan remained unclear and "
+    "the contract had not been published in full by the ministry or the company"
+).split()
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
+
+
+def make_texts(folder: Path, n: int, words: int = 300, seed: int = 7) -> list[Path]:
+    rnd = random.Random(seed)
+    paths = []
+    for i in range(n):
+        paras: list[str] = []
+        count = 0
+        while count < words:
+            a, b = rnd.sample(ACTORS, 2)
+            date = f"{rnd.randint(1, 28)} {rnd.choice(MONTHS)} {rnd.randint(2015, 2023)}"
+            lead = f"On {date}, {a} {rnd.choice(VERBS)} {b} in {rnd.choice(PLACES)}, officials said."
+            tail = " ".join(rnd.choice(FILLER) for _ in range(rnd.randint(25, 45)))
+            para = f"{lead} Item {i}-{len(paras)}: {tail.capitalize()}."
+            paras.append(para)
+            count += len(para.split())
+        path = folder / f"news{i:04d}.txt"
+        path.write_text(f"Regional report {i}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _ready(seconds: float) -> int:
+    import os
+
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def run_pool(pool: ProcessPoolExecutor, items: list[Any], fps: list[str], settings: Any, fn: str) -> float:
+    from horizonscan.batch.tasks import process_input
+
+    n = len(items)
+    t = time.perf_counter()
+    results = list(pool.map(process_input, items, fps, [settings] * n, [fn] * n, chunksize=1))
+    elapsed = time.perf_counter() - t
+    assert len(results) == n and all(r.documents for r in results)
+    return n / elapsed
+
+
+def run_dask(client: Any, items: list[Any], fps: list[str], settings: Any, fn: str) -> float:
+    from horizonscan.batch.tasks import process_input
+
+    n = len(items)
+    t = time.perf_counter()
+    futures = client.map(
+        process_input, items, fps, [settings] * n, [fn] * n, key=[f"bench-{uuid.uuid4().hex}" for _ in range(n)],
+        pure=False,
+    )
+    results = client.gather(futures)
+    elapsed = time.perf_counter() - t
+    assert len(results) == n and all(r.documents for r in results)
+    return n / elapsed
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--words", type=int, default=300)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--analyse-fn", default="horizonscan.ingest.run:analyse_document")
+    ap.add_argument("--end-to-end", action="store_true", help="also time run_batch (Parquet + SQLite loading)")
+    args = ap.parse_args()
+
+    from distributed import Client
+
+    from horizonscan.batch.cluster import local_cluster
+    from horizonscan.batch.plugin import WarmUp
+    from horizonscan.batch.runner import fingerprint
+    from horizonscan.batch.tasks import warm_status, warm_up_safely
+    from horizonscan.ingest.sources import expand
+    from horizonscan.settings import Settings
+
+    settings = Settings()
+    fn = args.analyse_fn
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "texts"
+        folder.mkdir()
+        make_texts(folder, args.docs, args.words)
+        items = list(expand([str(folder)]))
+        fps = [fingerprint(i) for i in items]
+        total_words = sum(len(p.read_text().split()) for p in folder.iterdir())
+        print(f"{len(items)} texts, {total_words / len(items):.0f} words each on average; analyser {fn}")
+
+        t = time.perf_counter()
+        pool = ProcessPoolExecutor(
+            args.workers, mp_context=get_context("spawn"), initializer=warm_up_safely, initargs=(fn, settings)
+        )
+        pids = set(pool.map(_ready, [2.0] * args.workers * 2))  # every process started and warmed
+        pool_warm = time.perf_counter() - t
+        t = time.perf_counter()
+        cluster = local_cluster(args.workers, retries=2)
+        client = Client(cluster, set_as_default=False)
+        client.register_plugin(WarmUp(fn, settings), name="bench-warm-up")
+        warm = client.run(warm_status, fn)
+        assert all(isinstance(v, float) for v in warm.values()), warm
+        dask_warm = time.perf_counter() - t
+        print(f"warm-up: pool {pool_warm:.1f} s ({len(pids)} processes), Dask {dask_warm:.1f} s (cluster start + models)")
+
+        pool_rates, dask_rates = [], []
+        for r in range(args.rounds):
+            pool_rates.append(run_pool(pool, items, fps, settings, fn))
+            dask_rates.append(run_dask(client, items, fps, settings, fn))
+            print(f"round {r + 1}: pool {pool_rates[-1]:.2f} docs/s, Dask {dask_rates[-1]:.2f} docs/s")
+        best_pool, best_dask = max(pool_rates), max(dask_rates)
+        print(f"process pool ({args.workers} processes): {best_pool:.2f} docs/s (best), {statistics.median(pool_rates):.2f} (median)")
+        print(f"Dask ({args.workers} workers x 1 thread): {best_dask:.2f} docs/s (best), {statistics.median(dask_rates):.2f} (median)")
+        print(f"ratio Dask / pool: {best_dask / best_pool:.3f} (goal >= 0.9)")
+
+        if args.end_to_end:
+            from horizonscan.batch import run_batch
+            from horizonscan.store import open_store
+
+            db = f"sqlite:///{Path(tmp) / 'bench.db'}"
+            store = open_store(db)
+            report = run_batch(
+                [str(folder)], store, Settings(db_url=db), scheduler=cluster.scheduler_address, out=Path(tmp) / "out",
+                analyse_fn=fn,
+            )
+            store.close()
+            rate = report.added / report.seconds
+            print(
+                f"end to end (analyse-batch: Dask + Parquet + SQLite): {rate:.2f} docs/s, "
+                f"{report.partitions} partitions; ratio to Dask analysis alone {rate / best_dask:.3f}"
+            )
+        client.close()
+        cluster.close()
+        pool.shutdown()
+
+
+if __name__ == "__main__":
+    main()
