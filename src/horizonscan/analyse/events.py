@@ -135,8 +135,10 @@ def dedupe(coded: list[tuple[int, Event]]) -> list[Event]:
             e.type,
             e.source.text if e.source else "",
             e.source.start if e.source and e.source.start is not None else -1,
+            (e.source.actor_id or e.source.country or "") if e.source else "",
             e.target.text if e.target else "",
             e.target.start if e.target and e.target.start is not None else -1,
+            (e.target.actor_id or e.target.country or "") if e.target else "",
         )
 
     out: list[Event] = []
