@@ -466,8 +466,6 @@ class SentenceCoder:
                 return True
             if c.dep_ == "advmod" and c.lower_ in self.g.modal_adverbs:
                 return True
-        if tok.tag_ == "VB" and tok.dep_ == "ROOT" and not any(c.dep_ == "aux" for c in tok.children):
-            return False
         return False
 
     def context(self, tok: "Token") -> tuple[bool, bool, "Token | None", bool]:
@@ -529,14 +527,12 @@ class SentenceCoder:
                 words.add(t.lower_)
         if trig.pattern.kind == "noun":
             words |= {t.lower_ for t in trig.token.head.children} | {trig.token.head.lower_}
-        text = " " + " ".join(sorted(words)) + " "
         for mode, mwords in tinfo.modes:
             for w in mwords:
                 if (" " in w and w in self._sentence_lower()) or w in words:
                     return mode
         if tinfo.default_mode:
             return str(tinfo.default_mode)
-        del text
         return None
 
     def _sentence_lower(self) -> str:
