@@ -214,7 +214,7 @@ def build(url: str, n_docs: int, n_events: int) -> float:
             if not rows or table == "fts":
                 continue
             cols = list(rows[0])
-            with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            with cur.copy(f"COPY {table} ({', '.join(chr(34) + c + chr(34) for c in cols)}) FROM STDIN") as cp:
                 for r in rows:
                     cp.write_row([json.dumps(v) if isinstance(v, (dict, list)) else v for v in r.values()])
             raw.commit()
@@ -222,10 +222,10 @@ def build(url: str, n_docs: int, n_events: int) -> float:
         for t in ("events", "mentions", "places", "themes"):
             cur.execute(f"SELECT setval(pg_get_serial_sequence('{t}', 'id'), (SELECT max(id) FROM {t}))")
         raw.commit()
-        old = raw.autocommit
-        raw.autocommit = True
-        cur.execute("VACUUM ANALYZE")
-        raw.autocommit = old
+        driver = raw.driver_connection
+        driver.autocommit = True  # VACUUM cannot run in a transaction
+        driver.execute("VACUUM ANALYZE")
+        driver.autocommit = False
         raw.close()
     engine.dispose()
     del tables

@@ -225,11 +225,13 @@ def facets(
         check_document_filter(f)
     out = []
     with _bounded(store, timeout_ms) as conn:
+        # one total for every field: the count of matching events (or documents)
+        total = sq.count_events(conn, f, scope, unit) if target == "events" else sq.count_documents(conn, f, scope)
         for name in fields:
             if target == "events":
-                rows, total = sq.event_facet(conn, f, scope, name, top, unit)
+                rows = sq.event_facet(conn, f, scope, name, top, unit)
             else:
-                rows, total = sq.document_facet(conn, f, scope, name, top)
+                rows = sq.document_facet(conn, f, scope, name, top)
             shown = sum(n for _, n in rows)
             other = max(0, total - shown) if not (target == "documents" and name == "theme") and unit == "events" else 0
             out.append(Facet(name, tuple(FacetValue(v, n) for v, n in rows), other, total))

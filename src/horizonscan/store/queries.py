@@ -362,8 +362,8 @@ def _needs_documents(expr: Any) -> bool:
     return any(getattr(c, "table", None) is documents for c in sa.sql.visitors.iterate(expr) if isinstance(c, sa.Column))
 
 
-def event_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int, unit: str = "events") -> tuple[list[tuple[Any, int]], int]:
-    """Top ``top`` values of ``field`` with counts, and the total count (for "other")."""
+def event_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int, unit: str = "events") -> list[tuple[Any, int]]:
+    """Top ``top`` values of ``field`` with counts (most frequent first, ties by value)."""
     expr = EVENT_FACETS[field]
     what = sa.func.count(sa.distinct(E.cluster_id)) if unit == "clusters" else sa.func.count()
     src: Any = events.join(documents, D.id == E.document_id) if _needs_documents(expr) else events
@@ -377,11 +377,10 @@ def event_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int,
         .order_by(n.desc(), _binary(expr, conn).asc().nulls_first())
         .limit(top)
     )
-    rows = [(r.value, int(r.n)) for r in conn.execute(q)]
-    return rows, count_events(conn, f, scope, unit)
+    return [(r.value, int(r.n)) for r in conn.execute(q)]
 
 
-def document_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int) -> tuple[list[tuple[Any, int]], int]:
+def document_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int) -> list[tuple[Any, int]]:
     expr = DOCUMENT_FACETS[field]
     src: Any = documents
     what = sa.func.count()
@@ -397,7 +396,7 @@ def document_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: i
         .order_by(n.desc(), _binary(expr, conn).asc().nulls_first())
         .limit(top)
     )
-    return [(r.value, int(r.n)) for r in conn.execute(q)], count_documents(conn, f, scope)
+    return [(r.value, int(r.n)) for r in conn.execute(q)]
 
 
 def timeline_rows(
