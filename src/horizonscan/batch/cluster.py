@@ -15,26 +15,29 @@ class ClusterError(HorizonscanError):
     """The Dask scheduler could not be reached or the local cluster not started."""
 
 
-def local_config(retries: int) -> dict[str, Any]:
+def local_config(retries: int, saturation: float = 1.0) -> dict[str, Any]:
     """Scheduler settings for a LocalCluster (set them on your own scheduler too, see docs/batch.md).
 
     ``allowed-failures``: a task whose worker dies more than ``retries`` times is
     reported as KilledWorker (then quarantined) instead of killing workers forever.
     ``worker-saturation`` 1.0: a worker holds only the task it runs, so a worker's
     death only counts against that task, not against innocent queued ones.
+    The statistical profiler samples the running task's stack every 10 ms; it
+    is off, as it costs CPU and nobody reads it without a dashboard.
     """
     return {
         "distributed.scheduler.allowed-failures": retries,
-        "distributed.scheduler.worker-saturation": 1.0,
+        "distributed.scheduler.worker-saturation": saturation,
+        "distributed.worker.profile.enabled": False,
     }
 
 
-def local_cluster(workers: int, retries: int) -> "LocalCluster":
+def local_cluster(workers: int, retries: int, saturation: float = 1.0) -> "LocalCluster":
     """``workers`` processes × 1 thread on 127.0.0.1; no dashboard, its HTTP server on a free port."""
     import dask
     from distributed import LocalCluster
 
-    with dask.config.set(local_config(retries)):
+    with dask.config.set(local_config(retries, saturation)):
         return LocalCluster(
             n_workers=workers,
             threads_per_worker=1,
