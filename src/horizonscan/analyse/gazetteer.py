@@ -146,6 +146,21 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     return round((min(lats) + max(lats)) / 2, 5), round(lon, 5)
 
 
+def _weighted_centre(points: list[tuple[tuple[float, float], float]]) -> tuple[float, float]:
+    """Weighted mean of points on the sphere (unit vectors), for regions made of countries."""
+    x = y = z = 0.0
+    for (lat, lon), weight in points:
+        w = max(weight, 1.0)
+        la, lo = math.radians(lat), math.radians(lon)
+        x += w * math.cos(la) * math.cos(lo)
+        y += w * math.cos(la) * math.sin(lo)
+        z += w * math.sin(la)
+    if abs(x) + abs(y) + abs(z) < 1e-9:
+        return _centre([p for p, _ in points])
+    lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+    return round(lat, 4), round(math.degrees(math.atan2(y, x)), 4)
+
+
 def _ring_centroid(ring: list[list[float]]) -> tuple[float, float, float]:
     """Area and centroid (lon, lat) of a polygon ring, planar in degrees (shoelace formula)."""
     a = cx = cy = 0.0
@@ -278,6 +293,7 @@ def load_gazetteer() -> Gazetteer:
     line_to_iso3: dict[int, str] = {}
     demonyms: set[str] = set()
     country_points: dict[str, tuple[float, float]] = {}
+    country_area: dict[str, float] = {}
     current = {c.alpha_3 for c in pycountry.countries}
     for line_no, row in enumerate(country_rows, start=1):
         name, a2, a3, gid, official, common, aliases = row[:7]
@@ -291,6 +307,7 @@ def load_gazetteer() -> Gazetteer:
         factbook = tuple(float(x) for x in rec["latlng"])  # type: ignore[union-attr]
         lat, lon = _country_point((factbook[0], factbook[1]), _mainland_centre(rec))
         country_points[a3] = (lat, lon)
+        country_area[a3] = float(rec.get("area") or 0.0)  # type: ignore[arg-type]
         alias_list = [a for a in aliases.split("|") if a]
         alias_list += [official, common, str(rec.get("name") or "")]
         alias_list += [a for a in rec.get("altSpellings", []) if isinstance(a, str) and _latin(a)]  # type: ignore[union-attr]
@@ -308,7 +325,7 @@ def load_gazetteer() -> Gazetteer:
                 demonyms.add(stem[: -len(suffix)])
                 break
 
-    # Macro-regions (CLDR): centre of member countries' points.
+    # Macro-regions (CLDR): area-weighted centre of member countries' points.
     for region_line, row in enumerate(_tsv(loc / "macroregions" / "macroregions.tsv"), start=1):
         rname, kind = row[0], row[2]
         if kind not in ("region", "subregion", "grouping") or rname in ("United Nations", "Eurozone"):
@@ -322,12 +339,12 @@ def load_gazetteer() -> Gazetteer:
             region_aliases.append("South-East " + rname[10:])
         region_aliases = [a for a in region_aliases if name_key(a) not in names]
         members = [
-            country_points[line_to_iso3[i]]
+            (country_points[line_to_iso3[i]], country_area.get(line_to_iso3[i], 0.0))
             for i, crow in enumerate(country_rows, start=1)
             if line_to_iso3.get(i) in country_points and _in_region(crow, region_line)
         ]
         if members:
-            lat, lon = _centre(members)
+            lat, lon = _weighted_centre(members)
             add(Place(rname, lat, lon, None, None, "region", 0), *region_aliases)
 
     # Subdivisions: coordinates and population come from the places inside them.
@@ -346,9 +363,10 @@ def load_gazetteer() -> Gazetteer:
             if pop >= MIN_CITY_POPULATION:
                 cities.append((cname, int(gid_s), subs, line_to_iso3.get(int(country_line)), pop, lat, lon))
     sub_index: dict[int, int] = {}
+    parents: dict[int, int] = {}  # admin2 index -> line of its first-level subdivision
     codes: dict[str, list[int]] = {}
     for line_no, row in enumerate(sub_rows, start=1):
-        sname, iso, _gcode, gid, _type, aliases, level, _parent, country_line = row
+        sname, iso, _gcode, gid, _type, aliases, level, parent, country_line = row
         pts = inside.get(line_no)
         known = sub_data.get(iso) if iso else None
         if level not in ("1", "2") or not (pts or known):
@@ -363,8 +381,16 @@ def load_gazetteer() -> Gazetteer:
             *alias_list,
         )
         sub_index[line_no] = idx
+        if level == "2" and parent:
+            parents[idx] = int(parent)
         if known and len(known.code) >= 3 and known.code.isalpha() and known.code.isupper():
             codes.setdefault(known.code, []).append(idx)
+
+    for idx, line in sorted(parents.items()):  # second-level units know their first-level one
+        up = sub_index.get(line, -1)
+        if up >= 0 and places[up].feature == "admin1":
+            p = places[idx]
+            places[idx] = Place(p.name, p.lat, p.lon, p.country, p.geonames_id, p.feature, p.population, up)
 
     # Cities (GeoNames cities500) with alternate names of the larger ones.
     alternates: dict[int, list[str]] = {}

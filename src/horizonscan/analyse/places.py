@@ -427,8 +427,13 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
         # "Eastern China", "North-Western Sydney", "rural Kenya": the part stands at the whole.
         m = _DIRECTION.match(surface)
         if m and m.group(1)[:1].isupper():
-            return _candidates(m.group(1), gz, rules)
+            return [i for i in _candidates(m.group(1), gz, rules) if _is_whole(gz.places[i])]
     return []
+
+
+def _is_whole(p: Place) -> bool:
+    """A place big enough to have named parts ("eastern China", "western Sydney")."""
+    return p.feature in ("continent", "region", "physical", "country", "admin1") or p.population >= 100_000
 
 
 def _base_score(p: Place) -> float:
