@@ -125,6 +125,7 @@ def run_batch(
     ``(Document, Settings) -> Analysis`` importable on every worker.
     """
     started = time.perf_counter()
+    _require()
     items = list({item.input: item for item in expand(inputs)}.values())
     run_id = run_id_for(inputs, analyse_fn, settings.pack)
     folder = Path(out) if out is not None else default_out(settings.db_url)
@@ -167,6 +168,15 @@ def run_batch(
             run.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _require() -> None:
+    """Fail with one clear line when the optional batch dependencies are missing."""
+    try:
+        import distributed  # noqa: F401
+        import pyarrow  # noqa: F401
+    except ModuleNotFoundError as exc:
+        raise BatchError(f"E515 analyse-batch needs dask[distributed] and pyarrow ({exc.name} is missing)") from exc
 
 
 def _in_store(store: "Store", input: str) -> bool:

@@ -1,0 +1,75 @@
+"""The document reader and document lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
+
+from ...query import Filter, find_documents
+from ...store import Store
+from ...store.read import StoredDocument
+from ..app import API, not_found, page
+from ..authz import require
+from ..params import document_filter
+from ..render import annotate
+from .common import ctx, page_json
+
+router = APIRouter()
+_ID = re.compile(r"^[0-9a-f]{16,32}$")
+DocId = Annotated[str, Path(max_length=32, description="document id (16 hex digits)")]
+
+
+def readable_document(request: Request, doc_id: str) -> StoredDocument:
+    """The document if the user may read it; the same 404 whether it is missing or foreign."""
+    store, who, scope = ctx(request)
+    if not _ID.match(doc_id):
+        raise not_found()
+    if scope is not None:
+        from ...store.accounts import readable
+
+        if doc_id not in readable(store.engine, [doc_id], scope):
+            raise not_found()
+    doc = store.document(doc_id)
+    if doc is None:
+        raise not_found()
+    return doc
+
+
+def _events(doc: StoredDocument) -> list[dict[str, Any]]:
+    out = []
+    for e in doc.events:
+        if e.get("negated") or e.get("hypothetical"):
+            continue
+        out.append({**e, "sentence": doc.text[e["sentence_start"] : e["sentence_end"]]})
+    return out
+
+
+@router.get("/documents/{doc_id}", dependencies=[require("read")], include_in_schema=False)
+def reader(request: Request, doc_id: DocId) -> Response:
+    doc = readable_document(request, doc_id)
+    from ...store.accounts import document_collections
+
+    store: Store = request.app.state.store
+    return page(request, "document.html", {"doc": doc, "paragraphs": annotate(doc), "events": _events(doc),
+                                           "collections": document_collections(store.engine, doc.id)})
+
+
+@router.get(f"{API}/documents", dependencies=[require("read")], tags=["documents"])
+def api_documents(
+    request: Request, f: Filter = Depends(document_filter),
+    sort: Annotated[str, Query(pattern=r"^-?(date|id)$")] = "-date", limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> dict[str, Any]:
+    """Documents by published date, language, source, theme or mentioned actor; paged by cursor."""
+    store, _, scope = ctx(request)
+    return page_json(find_documents(store, f, sort=sort, limit=limit, cursor=cursor, scope=scope))
+
+
+@router.get(f"{API}/documents/{{doc_id}}", dependencies=[require("read")], tags=["documents"])
+def api_document(request: Request, doc_id: DocId) -> dict[str, Any]:
+    """One document with its text, mentions, places, dates, themes, citations and events."""
+    doc = readable_document(request, doc_id)
+    return {k: v for k, v in doc.__dict__.items()}

@@ -1,0 +1,43 @@
+"""The network view: source→target graph coloured by cooperation–conflict."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+
+from ...query import Filter, cooccurrence, network
+from ...query.filters import PLOVER_TYPES
+from ..app import API, page
+from ..authz import require
+from ..params import document_filter, event_filter, filter_args, qs
+from .common import ctx
+
+router = APIRouter()
+
+
+@router.get("/network", dependencies=[require("read")], include_in_schema=False)
+def network_page(request: Request, f: Filter = Depends(event_filter)) -> Response:
+    args = filter_args(request)
+    level = request.query_params.get("level", "actor")
+    return page(request, "network.html", {"args": args, "qs": qs(args, level=level if level in ("actor", "country") else "actor"),
+                                          "types": PLOVER_TYPES, "level": level})
+
+
+@router.get(f"{API}/network", dependencies=[require("read")], tags=["network"])
+def api_network(request: Request, f: Filter = Depends(event_filter),
+                level: Annotated[str, Query(pattern=r"^(actor|country)$")] = "actor",
+                top: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Directed source→target network of matching events; edges carry weight and mean cooperation–conflict score."""
+    store, _, scope = ctx(request)
+    return network(store, f, level=level, top=top, scope=scope).to_dict()
+
+
+@router.get(f"{API}/cooccurrence", dependencies=[require("read")], tags=["network"])
+def api_cooccurrence(request: Request, f: Filter = Depends(document_filter),
+                     unit: Annotated[str, Query(pattern=r"^(document|sentence)$")] = "document",
+                     top: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
+    """Undirected network of actors mentioned together in documents (or coded sentences)."""
+    store, _, scope = ctx(request)
+    return cooccurrence(store, f, unit=unit, top=top, scope=scope).to_dict()

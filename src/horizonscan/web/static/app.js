@@ -1,0 +1,170 @@
+// horizonscan charts: every [data-chart] element fetches JSON from data-src (the page's own
+// filters) and draws it with ECharts. Clicking a mark follows data-link with the mark's values,
+// so every number leads back to the events behind it. No inline scripts (CSP).
+"use strict";
+
+(function () {
+  const charts = {};
+  window.hsCharts = charts; // read by the browser tests
+
+  const COOP = [26, 127, 55], NEUTRAL = [138, 143, 152], CONFLICT = [198, 40, 40];
+
+  function scoreColour(score) {
+    // -10 (conflict) … +10 (cooperation) → red … grey … green
+    const s = Math.max(-1, Math.min(1, (score || 0) / 5));
+    const [a, b] = s >= 0 ? [NEUTRAL, COOP] : [NEUTRAL, CONFLICT];
+    const t = Math.abs(s);
+    const c = a.map((v, i) => Math.round(v + (b[i] - v) * t));
+    return `rgb(${c[0]},${c[1]},${c[2]})`;
+  }
+
+  async function getJSON(url) {
+    const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (!res.ok) throw new Error(`${res.status} ${url}`);
+    return res.json();
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(values[k] ?? ""));
+  }
+
+  function follow(el, values) {
+    const link = el.dataset.link;
+    if (link) window.location.assign(fill(link, values));
+  }
+
+  function empty(el, text) {
+    const p = document.createElement("p");
+    p.className = "muted";
+    p.textContent = text;
+    el.replaceChildren(p);
+  }
+
+  let worldLoaded = null;
+  function loadWorld() {
+    if (!worldLoaded) {
+      worldLoaded = getJSON("/static/vendor/countries-110m.json").then((topo) => {
+        echarts.registerMap("world", topojson.feature(topo, topo.objects.countries));
+      });
+    }
+    return worldLoaded;
+  }
+
+  async function drawMap(el) {
+    const [data] = await Promise.all([getJSON(el.dataset.src), loadWorld()]);
+    const points = data.items.filter((p) => p.lat !== null && p.lon !== null)
+      .map((p) => ({ name: p.name + (p.country ? ` (${p.country})` : ""), value: [p.lon, p.lat, p.count] }));
+    const max = Math.max(1, ...points.map((p) => p.value[2]));
+    const chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "item", formatter: (p) => `${echarts.format.encodeHTML(p.name)}: ${p.value[2]} events` },
+      geo: { map: "world", roam: true, itemStyle: { areaColor: "#eef1f4", borderColor: "#9aa4ae" },
+             emphasis: { disabled: true } },
+      series: [{ type: "scatter", coordinateSystem: "geo", data: points,
+                 symbolSize: (v) => 6 + 22 * Math.sqrt(v[2] / max), itemStyle: { color: "#c2410c", opacity: 0.75 } }],
+    });
+    chart.on("click", (p) => { if (p.seriesType === "scatter") follow(el, { lon: p.value[0], lat: p.value[1] }); });
+    if (!points.length) chart.setOption({ title: { text: "No located events", left: "center", top: "middle", textStyle: { color: "#57606a", fontSize: 14 } } });
+    return chart;
+  }
+
+  async function drawTimeline(el) {
+    const data = await getJSON(el.dataset.src);
+    const periods = [...new Set(data.points.map((p) => p.period))].sort();
+    const keys = data.by ? data.keys : [null];
+    const series = keys.map((k) => {
+      const counts = new Map(data.points.filter((p) => p.key === k).map((p) => [p.period, p.count]));
+      return { name: k === null ? "events" : String(k), type: "bar", stack: "all", data: periods.map((p) => counts.get(p) || 0) };
+    });
+    const chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { trigger: "axis" }, legend: data.by ? { type: "scroll", top: 0 } : undefined,
+      grid: { left: 40, right: 10, top: data.by ? 36 : 10, bottom: 30 },
+      xAxis: { type: "category", data: periods }, yAxis: { type: "value", minInterval: 1 }, series,
+    });
+    chart.on("click", (p) => follow(el, { period: p.name }));
+    if (!periods.length) chart.setOption({ title: { text: "No dated events", left: "center", top: "middle", textStyle: { color: "#57606a", fontSize: 14 } } });
+    return chart;
+  }
+
+  function eventQuery(side, key) {
+    // Node keys are actor ids, or ISO-3 country codes for events without a known actor.
+    return /^[A-Z]{3}$/.test(key) ? `${side}_country=${encodeURIComponent(key)}` : `${side}_actor=${encodeURIComponent(key)}`;
+  }
+
+  async function showEdgeEvents(el, edge) {
+    const box = document.getElementById("edge-events");
+    if (!box) return;
+    const filter = el.dataset.filter ? el.dataset.filter.replace(/(^|&)level=[^&]*/g, "") : "";
+    const url = `/api/v1/events?limit=25&${eventQuery("source", edge.source)}&${eventQuery("target", edge.target)}` + (filter ? `&${filter}` : "");
+    const data = await getJSON(url);
+    const h = document.createElement("h2");
+    h.textContent = `${edge.sourceLabel} → ${edge.targetLabel}: ${edge.weight} events`;
+    const list = document.createElement("ul");
+    for (const e of data.items) {
+      const li = document.createElement("li");
+      const a = document.createElement("a");
+      a.href = `/documents/${e.document_id}`;
+      a.textContent = e.sentence;
+      li.append(`${e.date_value || "undated"} ${e.type}: `, a);
+      list.append(li);
+    }
+    box.replaceChildren(h, list);
+  }
+
+  async function drawNetwork(el) {
+    const data = await getJSON(el.dataset.src);
+    const maxW = Math.max(1, ...data.nodes.map((n) => n.weight));
+    const labels = new Map(data.nodes.map((n) => [n.id, n.label]));
+    const kinds = [...new Set(data.nodes.map((n) => n.kind || "other"))];
+    const chart = echarts.init(el);
+    chart.setOption({
+      tooltip: { formatter: (p) => echarts.format.encodeHTML(p.dataType === "edge"
+        ? `${labels.get(p.data.source)} → ${labels.get(p.data.target)}: ${p.data.value} events, score ${p.data.score.toFixed(1)}`
+        : `${p.data.name}: ${p.data.value} events`) },
+      legend: { data: kinds, top: 0 },
+      series: [{
+        type: "graph", layout: "force", roam: true, draggable: true, edgeSymbol: ["none", "arrow"], edgeSymbolSize: 7,
+        force: { repulsion: 220, edgeLength: [60, 180], gravity: 0.08 },
+        categories: kinds.map((k) => ({ name: k })),
+        label: { show: true, position: "right", fontSize: 11 },
+        emphasis: { focus: "adjacency" },
+        data: data.nodes.map((n) => ({ id: n.id, name: n.label, value: n.weight, category: kinds.indexOf(n.kind || "other"),
+                                       symbolSize: 8 + 30 * Math.sqrt(n.weight / maxW) })),
+        links: data.edges.map((e) => ({ source: e.source, target: e.target, value: e.weight, score: e.mean_score || 0,
+                                        lineStyle: { color: scoreColour(e.mean_score), width: 1 + Math.log2(1 + e.weight), curveness: 0.15, opacity: 0.85 } })),
+      }],
+    });
+    chart.on("click", (p) => {
+      if (p.dataType === "edge") {
+        showEdgeEvents(el, { source: p.data.source, target: p.data.target, weight: p.data.value,
+                             sourceLabel: labels.get(p.data.source), targetLabel: labels.get(p.data.target) })
+          .catch((err) => console.error(err));
+      } else if (p.dataType === "node" && !/^[A-Z]{3}$/.test(p.data.id)) {
+        window.location.assign(`/actors/${encodeURIComponent(p.data.id)}`);
+      }
+    });
+    if (!data.nodes.length) chart.setOption({ title: { text: "No events between known actors", left: "center", top: "middle", textStyle: { color: "#57606a", fontSize: 14 } } });
+    return chart;
+  }
+
+  const DRAW = { map: drawMap, timeline: drawTimeline, network: drawNetwork };
+
+  function init() {
+    document.querySelectorAll("[data-chart]").forEach((el) => {
+      const draw = DRAW[el.dataset.chart];
+      if (!draw || typeof echarts === "undefined") return;
+      el.dataset.state = "loading";
+      draw(el).then((chart) => { charts[el.id] = chart; el.dataset.state = "ready"; })
+        .catch((err) => { console.error(err); el.dataset.state = "error"; empty(el, "Could not load this chart."); });
+    });
+    window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
+    // Upload progress: htmx reports the XHR upload's progress events.
+    document.body.addEventListener("htmx:xhr:progress", (evt) => {
+      const bar = document.getElementById("upload-progress");
+      if (bar && evt.detail.lengthComputable) { bar.hidden = false; bar.value = Math.round(100 * evt.detail.loaded / evt.detail.total); }
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init); else init();
+})();

@@ -1,0 +1,222 @@
+"""The web workspace and REST API in-process: pages, API shapes, sign-in, CSRF, limits, errors."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("argon2")
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # starlette suggests httpx2 for its test client
+    from fastapi.testclient import TestClient
+
+from test_web_helpers import CANARIES, PASSWORD, WebFixture, build, make_app, session_for
+
+
+@pytest.fixture(scope="module")
+def fx(tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+    return build(tmp_path_factory.mktemp("web") / "web.db")
+
+
+@pytest.fixture()
+def app(fx: WebFixture, tmp_path: Path) -> Any:
+    return make_app(fx, tmp_path)
+
+
+def client_as(app: Any, name: str | None) -> TestClient:
+    c = TestClient(app, raise_server_exceptions=False, follow_redirects=False)
+    if name:
+        sid, csrf = session_for(app, name)
+        c.cookies.set("hs_session", sid)
+        c.headers["x-csrf-token"] = csrf
+    return c
+
+
+def test_login_logout_and_csrf(app: Any) -> None:
+    c = TestClient(app, follow_redirects=False)
+    assert c.get("/").status_code == 303  # to /login
+    form = c.get("/login")
+    assert form.status_code == 200 and "csrf_token" in form.text
+    csrf = c.cookies["hs_csrf"]
+    bad = c.post("/login", data={"username": "reader", "password": PASSWORD, "csrf_token": "forged"})
+    assert bad.status_code == 403
+    wrong = c.post("/login", data={"username": "reader", "password": "nope-nope-nope", "csrf_token": csrf})
+    assert wrong.status_code == 401 and "Wrong user name or password" in wrong.text
+    ok = c.post("/login", data={"username": "reader", "password": PASSWORD, "csrf_token": csrf, "next": "//evil.example/"})
+    assert ok.status_code == 303 and ok.headers["location"] == "/"
+    cookie = ok.headers["set-cookie"]
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert c.get("/").status_code == 200
+    # a form post without the session's CSRF token is refused
+    assert c.post("/logout").status_code == 403
+    assert c.post("/logout", data={"csrf_token": "x"}).status_code == 403
+
+
+def test_failed_logins_are_rate_limited_and_audited(fx: WebFixture, tmp_path: Path) -> None:
+    app = make_app(fx, tmp_path, failed_logins=3)
+    c = TestClient(app, follow_redirects=False)
+    c.get("/login")
+    csrf = c.cookies["hs_csrf"]
+    codes = [c.post("/login", data={"username": "editor", "password": "wrong-password", "csrf_token": csrf}).status_code
+             for _ in range(4)]
+    assert codes == [401, 401, 401, 429]
+    # even the right password waits now
+    assert c.post("/login", data={"username": "editor", "password": PASSWORD, "csrf_token": csrf}).status_code == 429
+    log = app.state.accounts.audit_log(20)
+    assert sum(r["action"] == "login-failed" for r in log) >= 3
+
+
+def test_anonymous_rate_limit(fx: WebFixture, tmp_path: Path) -> None:
+    app = make_app(fx, tmp_path, anonymous_per_minute=5)
+    c = TestClient(app, follow_redirects=False)
+    codes = [c.get("/api/v1/events").status_code for _ in range(7)]
+    assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
+
+
+def test_security_headers_and_error_pages(app: Any) -> None:
+    c = client_as(app, "reader")
+    r = c.get("/")
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src")[1].split(";")[0]
+    assert "frame-ancestors 'none'" in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text  # no inline scripts
+    probe = "<script>alert(1)</script>"
+    nf = c.get(f"/documents/{probe}")
+    assert nf.status_code == 404 and probe not in nf.text and "alert(1)" not in nf.text and "Traceback" not in nf.text
+    api = c.get("/api/v1/events", params={"type": probe})
+    assert api.status_code in (400, 422) and api.json()["error"]["code"].startswith("E")
+    bad = c.get("/api/v1/events", params={"limit": "lots"})
+    assert bad.status_code == 422 and "lots" not in bad.text
+
+
+def test_request_size_limit(fx: WebFixture, tmp_path: Path) -> None:
+    app = make_app(fx, tmp_path, max_upload=2000)
+    c = client_as(app, "editor")
+    big = c.post("/api/v1/uploads", data={"collection": "team"}, files={"files": ("big.txt", b"x" * 5000, "text/plain")})
+    assert big.status_code == 413 and big.json()["error"]["code"] == "E513"
+    assert c.post("/api/v1/tokens", content=b"{" + b" " * 70_000 + b"}", headers={"content-type": "application/json"}).status_code == 413
+
+
+def test_pages_render_for_a_reader(app: Any, fx: WebFixture) -> None:
+    c = client_as(app, "reader")
+    for url in ("/", "/search?q=China", "/events", "/events?type=PROTEST&date_from=2021", "/actors", "/network",
+                "/account", f"/documents/{fx.ids['public']}", "/actors/KAZ", "/places/KGZ", "/places/42.8700,74.5900"):
+        r = c.get(url)
+        assert r.status_code == 200, url
+        assert not any(x in r.text for x in CANARIES), url
+    assert c.get("/upload").status_code == 403  # readers do not upload
+    assert c.get("/collections").status_code == 403
+
+
+def test_search_highlights_and_hides_foreign_hits(app: Any) -> None:
+    reader = client_as(app, "reader")
+    r = reader.get("/search", params={"q": "humanitarian"})
+    assert "<mark>humanitarian</mark>" in r.text
+    hx = reader.get("/search", params={"q": "protested"}, headers={"hx-request": "true"})
+    assert "<mark>protested</mark>" in hx.text and "<html" not in hx.text
+    assert reader.get("/api/v1/search", params={"q": "CANARYZEBRA"}).json()["items"] == []
+    insider = client_as(app, "insider").get("/api/v1/search", params={"q": "CANARYZEBRA"}).json()
+    assert len(insider["items"]) == 1
+
+
+def test_document_reader_links_mentions_and_events(app: Any, fx: WebFixture) -> None:
+    r = client_as(app, "reader").get(f"/documents/{fx.ids['public']}")
+    assert 'class="m actor actor-state" href="/actors/CHN"' in r.text
+    assert 'href="/actors/igo%3Asco"' in r.text
+    assert 'class="m place" href="/places/42.8700,74.5900"' in r.text
+    assert "<strong>AID</strong>" in r.text
+    # foreign and missing documents are the same 404
+    c = client_as(app, "reader")
+    assert c.get(f"/documents/{fx.ids['secret']}").status_code == 404
+    assert c.get("/documents/0000000000000000").status_code == 404
+    assert c.get(f"/api/v1/documents/{fx.ids['secret']}").json() == c.get("/api/v1/documents/0000000000000000").json()
+
+
+def test_api_reads_are_scoped(app: Any, fx: WebFixture) -> None:
+    def count(name: str) -> int:
+        return int(client_as(app, name).get("/api/v1/events/count").json()["count"])
+
+    assert count("nogrant") == 0
+    assert count("reader") == 4  # default + team
+    assert count("insider") == 1
+    assert count("admin") == 5
+    r = client_as(app, "reader").get("/api/v1/events", params={"limit": 1})
+    page = r.json()
+    assert len(page["items"]) == 1 and page["next_cursor"]
+    nxt = client_as(app, "reader").get("/api/v1/events", params={"limit": 1, "cursor": page["next_cursor"]}).json()
+    assert nxt["items"][0]["id"] != page["items"][0]["id"]
+    tl = client_as(app, "reader").get("/api/v1/timeline", params={"granularity": "year"}).json()
+    assert {p["period"]: p["count"] for p in tl["points"]} == {"2020": 2, "2021": 2}
+    net = client_as(app, "reader").get("/api/v1/network").json()
+    assert {(e["source"], e["target"]) for e in net["edges"]} >= {("KAZ", "CHN"), ("CHN", "KGZ")}
+
+
+def test_tokens_create_use_revoke(app: Any, fx: WebFixture) -> None:
+    c = client_as(app, "reader")
+    token = c.post("/api/v1/tokens", json={"label": "laptop"}).json()["token"]
+    api = TestClient(app, headers={"authorization": f"Bearer {token}"})
+    assert api.get("/api/v1/me").json()["name"] == "reader"
+    mine = [t for t in api.get("/api/v1/tokens").json()["items"] if t["name"] == "laptop"]
+    assert api.delete(f"/api/v1/tokens/{mine[0]['id']}").status_code == 204
+    assert api.get("/api/v1/me").status_code == 401
+    # another user's token cannot be revoked by a reader
+    assert c.delete(f"/api/v1/tokens/{fx.token_ids['admin']}").status_code == 404
+    revoked = TestClient(app, headers={"authorization": f"Bearer {fx.revoked_token}"})
+    assert revoked.get("/api/v1/me").json()["error"]["code"] == "E522"
+
+
+def test_upload_files_into_a_collection(app: Any) -> None:
+    c = client_as(app, "scanner")
+    files = [("files", ("note.txt", b"Turkmenistan signed a gas agreement with China in Ashgabat in 2019.\n", "text/plain")),
+             ("files", ("empty.txt", b"", "text/plain"))]
+    r = c.post("/api/v1/uploads", data={"collection": "team"}, files=files)
+    assert r.status_code == 200, r.text
+    items = {i["name"]: i for i in r.json()["items"]}
+    assert items["note.txt"]["status"] == "added" and items["note.txt"]["document_id"]
+    assert items["empty.txt"]["status"] == "skipped" and items["empty.txt"]["reason"].startswith("E")
+    doc = items["note.txt"]["document_id"]
+    assert client_as(app, "reader").get(f"/api/v1/documents/{doc}").status_code == 200  # team reader
+    assert client_as(app, "insider").get(f"/api/v1/documents/{doc}").status_code == 404
+    # scanners may not write to collections they only read, nor fetch URLs
+    assert c.post("/api/v1/uploads", data={"collection": "default"}, files=files[:1]).status_code == 403
+    assert c.post("/api/v1/uploads", data={"collection": "team", "urls": "http://127.0.0.1:9/x"}).status_code == 403
+    page = c.post("/upload", data={"collection": "team"}, files=files[1:])
+    assert page.status_code == 200 and "skipped" in page.text
+    assert any(r["action"] == "upload" for r in app.state.accounts.audit_log(10))
+
+
+def test_openapi_lists_the_api(app: Any) -> None:
+    schema = TestClient(app).get("/api/v1/openapi.json").json()
+    paths = set(schema["paths"])
+    assert {"/api/v1/events", "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/timeline", "/api/v1/network",
+            "/api/v1/places", "/api/v1/actors/{actor_id}", "/api/v1/uploads", "/api/v1/tokens"} <= paths
+    assert not any(not p.startswith("/api/v1/") for p in paths)
+
+
+def test_cli_user_and_collection_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from typer.testing import CliRunner
+
+    cli = importlib.import_module("horizonscan.cli.app")
+    monkeypatch.setenv("HORIZONSCAN_DB", "unused")  # --db writes the variable; restored afterwards
+    monkeypatch.setattr(cli.state, "db", cli.state.db)
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    app = cli.app
+    r = runner.invoke(app, ["--db", db, "user", "add", "alice", "--role", "editor", "--password", PASSWORD])
+    assert r.exit_code == 0, r.output
+    assert runner.invoke(app, ["--db", db, "user", "add", "alice", "--password", PASSWORD]).exit_code == 2
+    assert runner.invoke(app, ["--db", db, "collection", "add", "bishkek-team"]).exit_code == 0
+    r = runner.invoke(app, ["--db", db, "collection", "grant", "bishkek-team", "alice", "--access", "write"])
+    assert r.exit_code == 0, r.output
+    listing = runner.invoke(app, ["--db", db, "collection", "list"])
+    assert "alice (write)" in listing.output
+    token = runner.invoke(app, ["--db", db, "token", "create", "alice"]).output.strip()
+    assert token.startswith("hs_")
