@@ -26,6 +26,7 @@ normalised name to candidate places; disambiguation lives in
 from __future__ import annotations
 
 import functools
+import importlib.util
 import json
 import math
 import re
@@ -34,7 +35,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-# Places below this population are left out of the index (they still shape subdivision centres).
+# Places below this population are left out of the name index; they are looked up only by exact
+# name, for toponyms that nothing else resolves.
 MIN_CITY_POPULATION = 1000
 FEATURES = ("continent", "region", "country", "admin1", "admin2", "city", "physical", "site")
 # Two points closer than this are both within 161 km of their midpoint.
@@ -72,6 +74,11 @@ class Gazetteer:
     demonyms: frozenset[str]  # normalised demonyms and adjectives ("chinese", "kyrgyz")
     max_words: int
     codes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "NSW" -> subdivisions
+    minor: dict[str, tuple[int, ...]] = field(default_factory=dict)  # case-folded name -> villages
+
+    def lookup_minor(self, surface: str) -> tuple[int, ...]:
+        """Villages under MIN_CITY_POPULATION named exactly ``surface`` (case aside)."""
+        return self.minor.get(" ".join(surface.split()).casefold(), ())
 
     def lookup_code(self, surface: str) -> tuple[int, ...]:
         """Subdivisions whose short code ("NSW", "QLD") is the surface, written in capitals."""
@@ -223,10 +230,11 @@ def _subdivision_data() -> tuple[dict[str, _Subdivision], dict[str, tuple[float,
     """ISO 3166-2 code -> point, name and short code; ISO-3 -> country point (countrystatecity-countries)."""
     subs: dict[str, _Subdivision] = {}
     points: dict[str, tuple[float, float]] = {}
-    try:
-        root = _data_dir("countrystatecity_countries") / "data"
-    except ModuleNotFoundError:  # optional: subdivisions then sit at the centre of their places
+    # Located without importing the package (its models pull in pydantic): only its data files are read.
+    spec = importlib.util.find_spec("countrystatecity_countries")
+    if spec is None or not spec.submodule_search_locations:  # optional: subdivisions then sit at their places' centre
         return subs, points
+    root = Path(list(spec.submodule_search_locations)[0]) / "data"
     for rec in json.loads((root / "countries.json").read_text(encoding="utf-8")):
         if rec.get("latitude") and rec.get("longitude") and rec.get("iso3"):
             points[rec["iso3"]] = (float(rec["latitude"]), float(rec["longitude"]))
@@ -352,6 +360,7 @@ def load_gazetteer() -> Gazetteer:
     inside: dict[int, list[tuple[float, float]]] = {}
     sub_pop: dict[int, int] = {}
     cities: list[tuple[str, int, list[int], str | None, int, float, float]] = []
+    small: list[tuple[str, str, str, str, int, str, str]] = []
     with open(loc / "cities" / "cities.tsv", encoding="utf-8") as fh:
         for line in fh:
             cname, gid_s, subs_s, country_line, pop_s, lat_s, lon_s = line.rstrip("\r\n").split("\t")[:7]
@@ -360,8 +369,10 @@ def load_gazetteer() -> Gazetteer:
             for sid in subs:
                 inside.setdefault(sid, []).append((lat, lon))
                 sub_pop[sid] = sub_pop.get(sid, 0) + pop
-            if pop >= MIN_CITY_POPULATION:
-                cities.append((cname, int(gid_s), subs, line_to_iso3.get(int(country_line)), pop, lat, lon))
+            if pop < MIN_CITY_POPULATION:  # kept as read, indexed at the end
+                small.append((cname, gid_s, subs_s, country_line, pop, lat_s, lon_s))
+                continue
+            cities.append((cname, int(gid_s), subs, line_to_iso3.get(int(country_line)), pop, lat, lon))
     sub_index: dict[int, int] = {}
     parents: dict[int, int] = {}  # admin2 index -> line of its first-level subdivision
     codes: dict[str, list[int]] = {}
@@ -416,10 +427,20 @@ def load_gazetteer() -> Gazetteer:
     for fname, aliases_s, kind, flat, flon, iso3 in PHYSICAL:
         add(Place(fname, flat, flon, iso3 or None, None, kind, 0), *(a for a in aliases_s.split("|") if a))
 
+    # Villages under MIN_CITY_POPULATION: a last resort for names found by NER, keyed by case-folded name.
+    minor: dict[str, list[int]] = {}
+    for cname, gid_s, subs_s, country_line, pop, lat_s, lon_s in small:
+        subs = [int(x) for x in subs_s.split("|") if x]
+        admin1 = next((sub_index[x] for x in subs if x in sub_index and places[sub_index[x]].feature == "admin1"), -1)
+        minor.setdefault(cname.casefold(), []).append(len(places))
+        places.append(Place(cname, float(lat_s), float(lon_s), line_to_iso3.get(int(country_line)), int(gid_s), "city", pop,
+                            admin1))
+    del small
+
     frozen = {k: tuple(v) for k, v in names.items()}
     max_words = max(len(k.split()) for k in frozen)
     return Gazetteer(tuple(places), frozen, countries, frozenset(demonyms), min(max_words, 6),
-                     {k: tuple(v) for k, v in sorted(codes.items())})
+                     {k: tuple(v) for k, v in sorted(codes.items())}, {k: tuple(v) for k, v in minor.items()})
 
 
 def _in_region(country_row: list[str], region_line: int) -> bool:

@@ -428,7 +428,7 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
         m = _DIRECTION.match(surface)
         if m and m.group(1)[:1].isupper():
             return [i for i in _candidates(m.group(1), gz, rules) if _is_whole(gz.places[i])]
-    return []
+    return list(gz.lookup_minor(surface))
 
 
 def _is_whole(p: Place) -> bool:
