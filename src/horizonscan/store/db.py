@@ -99,6 +99,10 @@ class Store:
                 )
 
     def clear_failure(self, input: str) -> None:
+        # Read first: most inputs never failed, and a read needs no write transaction.
+        with self.engine.connect() as conn:
+            if conn.execute(sa.select(failures.c.input).where(failures.c.input == input)).first() is None:
+                return
         with self.engine.begin() as conn:
             conn.execute(failures.delete().where(failures.c.input == input))
 

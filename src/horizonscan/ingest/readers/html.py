@@ -49,8 +49,16 @@ def nesting_depth(data: bytes, stop: int = HARD_DEPTH) -> int:
     return deepest
 
 
-def _letters(text: str) -> int:
-    return sum(ch.isalpha() for ch in text)
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def _letters(text: str, enough: int) -> int:
+    """Letters in ``text``, counting no further than ``enough`` (a regex scan, not a Python loop)."""
+    count = 0
+    for count, _ in enumerate(_LETTER.finditer(text), 1):
+        if count >= enough:
+            break
+    return count
 
 
 def read(data: bytes, origin: Origin) -> list[Document]:
@@ -71,7 +79,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
     except (ValueError, TypeError, RecursionError) as exc:  # lxml/trafilatura on broken markup
         raise ReadError(f"E111 HTML could not be parsed ({type(exc).__name__})") from None
     text = (getattr(result, "text", None) or "") if result is not None else ""
-    if _letters(text) < MIN_LETTERS:
+    if _letters(text, MIN_LETTERS) < MIN_LETTERS:
         if depth > SOFT_DEPTH:
             raise ReadError(f"E112 HTML nested too deeply ({depth:,} levels)")
         raise ReadError("E111 HTML has no main text")
