@@ -106,3 +106,14 @@ def test_time_limit_gives_error_not_hang(monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setattr(pipeline.themes, "tag_themes", slow)
     with pytest.raises(AnalysisError, match="E221"):
         pipeline.analyse("China sent aid to Nepal.", timeout=0.5)
+
+
+def test_same_output_in_any_order() -> None:
+    """No hidden state: analysing B before A does not change A's result (STYLE mistake 1)."""
+    from horizonscan.analyse.pipeline import analyse
+
+    a = TEXT
+    b = "Kyrgyz protesters rallied in Bishkek on 5 October 2020 against the Chinese-run mine. The SCO met in Astana."
+    first = [analyse(t, published="2020-10-06").to_dict() for t in (a, b)]
+    second = [analyse(t, published="2020-10-06").to_dict() for t in (b, a)]
+    assert first == second[::-1]
