@@ -213,6 +213,17 @@ events = Table(
     Column("score", Float, nullable=False),
     Column("cluster_id", String(40), index=True),  # same real-world event across documents
     Column("coder", String(40)),
+    # Query indexes (migration 0003): filter column, date, then what default filters and
+    # timelines read, so counts and timelines are answered from the index alone.
+    *(
+        Index(f"ix_events_{name}_cover", lead, "date_start", *rest, "date_precision", "negated", "hypothetical", "document_id")
+        for name, lead, rest in (
+            ("type", "type", ("source_country", "target_country")),
+            ("source", "source_country", ("type", "target_country")),
+            ("target", "target_country", ("type", "source_country")),
+        )
+    ),
+    Index("ix_events_place_lat_lon", "place_lat", "place_lon"),  # bounding-box prefilter of geo searches
 )
 
 # Near-duplicate detection: a MinHash signature per document and its LSH band keys.
