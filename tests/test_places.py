@@ -136,3 +136,68 @@ def test_geovirus_meets_floors(eval_dir: Path) -> None:
     scores = evaluate(eval_dir)
     for metric, floor in floors("places").items():
         assert scores[metric] + 1e-9 >= floor, (metric, scores[metric], floor)
+
+
+def test_country_point_stays_near_the_factbook_point() -> None:
+    from horizonscan.analyse.gazetteer import _country_point
+
+    near = _country_point((10.0, 10.0), (10.5, 10.5))  # under 160 km apart: the mainland centre
+    assert near == (10.5, 10.5)
+    mid = _country_point((0.0, 0.0), (0.0, 2.5))  # ~278 km apart: the midpoint, within 161 km of both
+    assert mid == (0.0, 1.25)
+    far = _country_point((0.0, 0.0), (0.0, 8.0))  # ~890 km apart: 160 km from the Factbook point
+    assert 155 < distance_km(0.0, 0.0, *far) <= 160.5
+    assert _country_point((5.0, 5.0), None) == (5.0, 5.0)
+
+
+def test_subdivisions_have_their_own_points_and_codes() -> None:
+    gz = load_gazetteer()
+    qld = next(gz.places[i] for i in gz.lookup("Queensland") if gz.places[i].feature == "admin1")
+    assert distance_km(qld.lat, qld.lon, -22.0, 144.0) < 161  # not the north-east coast where its towns are
+    jiangsu = next(gz.places[i] for i in gz.lookup("Jiangsu") if gz.places[i].feature == "admin1")
+    assert distance_km(jiangsu.lat, jiangsu.lon, 33.0, 119.8) < 161
+    assert [gz.places[i].name for i in gz.lookup_code("NSW")] == ["New South Wales"]
+    assert gz.lookup_code("nsw") == ()
+
+
+def test_counties_know_their_state() -> None:
+    gz = load_gazetteer()
+    county = next(gz.places[i] for i in gz.lookup("Ontario County") if gz.places[i].country == "USA")
+    assert county.admin1 >= 0 and gz.places[county.admin1].name == "New York"
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "lat", "lon"),
+    [
+        ("Refugees fled Darfur last year.", "Darfur", 13.0, 24.0),
+        ("Boats crossed the Mediterranean in June.", "Mediterranean", 35.0, 18.0),
+        ("Ships patrol the South China Sea.", "South China Sea", 12.0, 113.0),
+        ("Fighting spread across West Africa.", "West Africa", 14.0, -1.0),
+        ("Floods hit farms in NSW on Monday.", "NSW", -32.0, 147.0),
+        ("Rain fell on Dubbo, NSW for a week.", "NSW", -32.0, 147.0),
+    ],
+)
+def test_regions_seas_and_codes_resolve(text: str, name: str, lat: float, lon: float) -> None:
+    found = by_text(places(text))
+    assert name in found, found
+    p = found[name]
+    assert p.lat is not None and p.lon is not None
+    assert distance_km(p.lat, p.lon, lat, lon) < 300
+
+
+def test_subdivision_codes_need_a_cue() -> None:
+    assert [p.text for p in places("NSW officials met on Monday.")] == []
+
+
+def test_directional_part_stands_at_the_whole_for_large_places_only() -> None:
+    found = by_text(places("The outbreak began in eastern China and reached Western Kenya."))
+    assert found["Western Kenya"].country == "KEN"
+    gz = load_gazetteer()
+    from horizonscan.analyse.places import _candidates, _rules
+
+    assert _candidates("Eastern Creekside", gz, _rules("")) == []
+
+
+def test_city_inherits_the_weight_of_its_namesake_subdivision() -> None:
+    found = by_text(places("Aid convoys reached Gaza on Tuesday."))
+    assert found["Gaza"].country == "PSE"

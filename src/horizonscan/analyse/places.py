@@ -289,7 +289,11 @@ def _gazetteer_spans(
                     if e <= s:
                         continue
                     surface = text[s:e]
-                    if surface in abbr or (gz.lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts)):
+                    if (
+                        surface in abbr
+                        or (gz.lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts))
+                        or (gz.lookup_code(surface) and _code_cue(text, s, rules))
+                    ):
                         found = (s, e, j)
                         break
                 if found is None:
@@ -339,6 +343,15 @@ def _plausible(
     if locative or _comma_context(text, e, gz):
         return pop >= 1000 and not initial or pop >= 100_000
     return pop >= 500_000 and not initial and len(words) >= 1 and kind == "city" and len(key) > 3
+
+
+def _code_cue(text: str, start: int, rules: Rules) -> bool:
+    """A subdivision code ("NSW", "QLD") needs a locative word or a place and comma before it ("Sydney, NSW")."""
+    before = _words_before(text, start, 1)
+    if before and before[-1] in rules.locative:
+        return True
+    head = text[max(0, start - 30) : start]
+    return head.endswith(", ") and bool(re.search(r"[A-Z][\w'’.\-]*, $", head))
 
 
 def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
