@@ -8,7 +8,7 @@ import json
 from dataclasses import asdict
 from typing import Any, Iterable
 
-from ..store.read import EventRow
+from ..query.records import EventRecord
 
 # Column order of the tab-separated export, modelled on PHOENIX/GDELT event rows:
 # one event a line, date first, actors as text + code + country + sector, the
@@ -23,7 +23,7 @@ TSV_COLUMNS = (
 )
 
 
-def _tsv_row(e: EventRow) -> dict[str, Any]:
+def _tsv_row(e: EventRecord) -> dict[str, Any]:
     compact = (e.date_value or "").replace("-", "")
     return {
         "event_id": e.id,
@@ -56,7 +56,7 @@ def _tsv_row(e: EventRow) -> dict[str, Any]:
     }
 
 
-def events_tsv(rows: Iterable[EventRow]) -> str:
+def events_tsv(rows: Iterable[EventRecord]) -> str:
     out = io.StringIO()
     w = csv.DictWriter(out, fieldnames=TSV_COLUMNS, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
     w.writeheader()
@@ -67,10 +67,10 @@ def events_tsv(rows: Iterable[EventRow]) -> str:
     return out.getvalue()
 
 
-def events_csv(rows: Iterable[EventRow]) -> str:
+def events_csv(rows: Iterable[EventRecord]) -> str:
     out = io.StringIO()
     rows = list(rows)
-    fields = list(EventRow.__dataclass_fields__)
+    fields = list(EventRecord.__dataclass_fields__)
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for e in rows:
@@ -78,5 +78,5 @@ def events_csv(rows: Iterable[EventRow]) -> str:
     return out.getvalue()
 
 
-def events_json(rows: Iterable[EventRow]) -> str:
+def events_json(rows: Iterable[EventRecord]) -> str:
     return json.dumps([asdict(e) for e in rows], ensure_ascii=False)

@@ -28,9 +28,11 @@ class EventRecord(Record):
     source_text: str | None
     source_actor_id: str | None
     source_country: str | None
+    source_sector: str | None
     target_text: str | None
     target_actor_id: str | None
     target_country: str | None
+    target_sector: str | None
     place_text: str | None
     place_lat: float | None
     place_lon: float | None

@@ -116,9 +116,6 @@ class Store:
     def document(self, doc_id: str) -> read.StoredDocument | None:
         return read.document(self.engine, doc_id)
 
-    def events(self, **filters: Any) -> list[read.EventRow]:
-        return read.list_events(self.engine, **filters)
-
     def close(self) -> None:
         self.engine.dispose()
 

@@ -264,8 +264,8 @@ def document_where(conn: Connection, f: Filter, scope: Scope) -> list[ColumnElem
 # ---------------------------------------------------------------- listings
 
 EVENT_COLUMNS = (
-    "id", "document_id", "type", "mode", "source_text", "source_actor_id", "source_country", "target_text",
-    "target_actor_id", "target_country", "place_text", "place_lat", "place_lon", "place_country", "date_value",
+    "id", "document_id", "type", "mode", "source_text", "source_actor_id", "source_country", "source_sector",
+    "target_text", "target_actor_id", "target_country", "target_sector", "place_text", "place_lat", "place_lon", "place_country", "date_value",
     "date_precision", "date_start", "negated", "hypothetical", "confidence", "score", "cameo", "cluster_id",
 )
 

@@ -46,38 +46,6 @@ class StoredDocument:
     events: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class EventRow:
-    id: int
-    document_id: str
-    type: str
-    mode: str | None
-    source_text: str | None
-    source_actor_id: str | None
-    source_country: str | None
-    source_sector: str | None
-    target_text: str | None
-    target_actor_id: str | None
-    target_country: str | None
-    target_sector: str | None
-    place_text: str | None
-    place_lat: float | None
-    place_lon: float | None
-    place_country: str | None
-    date_value: str | None
-    date_precision: str | None
-    sentence_start: int
-    sentence_end: int
-    negated: bool
-    hypothetical: bool
-    confidence: float
-    cameo: str | None
-    score: float
-    cluster_id: str | None
-    sentence: str = ""
-    document_title: str | None = None
-
-
 def has_document(engine: Engine, doc_id: str) -> bool:
     with engine.connect() as conn:
         return conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
@@ -154,51 +122,3 @@ def document(engine: Engine, doc_id: str) -> StoredDocument | None:
             citations=_rows(conn, citations, row.id),
             events=_rows(conn, events, row.id),
         )
-
-
-MAX_LIMIT = 10_000
-
-
-def list_events(
-    engine: Engine,
-    *,
-    type: str | None = None,
-    actor: str | None = None,
-    country: str | None = None,
-    place: str | None = None,
-    date_from: str | None = None,
-    date_to: str | None = None,
-    min_confidence: float = 0.0,
-    include_negated: bool = False,
-    limit: int = 1000,
-) -> list[EventRow]:
-    """Events filtered as ``horizonscan events`` offers; all values reach SQL as bound parameters."""
-    e = events
-    q = sa.select(events, documents.c.text.label("doc_text"), documents.c.title.label("doc_title")).join(
-        documents, documents.c.id == e.c.document_id
-    )
-    if type:
-        q = q.where(e.c.type == type.upper())
-    if actor:
-        q = q.where(sa.or_(e.c.source_actor_id == actor, e.c.target_actor_id == actor))
-    if country:
-        c = country.upper()
-        q = q.where(sa.or_(e.c.source_country == c, e.c.target_country == c))
-    if place:
-        q = q.where(sa.or_(e.c.place_country == place.upper(), e.c.place_text == place))
-    if date_from:
-        q = q.where(e.c.date_start >= date_from)
-    if date_to:
-        q = q.where(e.c.date_start <= date_to)
-    if min_confidence:
-        q = q.where(e.c.confidence >= min_confidence)
-    if not include_negated:
-        q = q.where(e.c.negated.is_(False))
-    q = q.order_by(e.c.date_start, e.c.document_id, e.c.sentence_start, e.c.id).limit(max(1, min(limit, MAX_LIMIT)))
-    out = []
-    with engine.connect() as conn:
-        for r in conn.execute(q):
-            m = r._mapping
-            fields = {k: m[k] for k in EventRow.__dataclass_fields__ if k in m and k not in ("sentence", "document_title")}
-            out.append(EventRow(**fields, sentence=m["doc_text"][m["sentence_start"] : m["sentence_end"]], document_title=m["doc_title"]))
-    return out
