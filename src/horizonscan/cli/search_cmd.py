@@ -51,27 +51,28 @@ def search(
 
     Example: horizonscan search "Amity Foundation" --from 2019 --language en
     """
+    from .. import query as q
     from ..errors import HorizonscanError
 
     if format not in ("table", "json"):
         raise typer.BadParameter("choose table or json", param_hint="--format")
+    iso_option(date_from, "--from")
+    iso_option(date_to, "--to")
+    try:
+        f = q.make_filter(date_from=date_from, date_to=date_to, language=language, source=source, include_duplicates=duplicates)
+    except q.ValidationError as exc:
+        raise typer.BadParameter(str(exc)) from exc
     store = open_store_or_exit()
     try:
-        hits = store.search(
-            query,
-            limit=limit,
-            date_from=iso_option(date_from, "--from"),
-            date_to=iso_option(date_to, "--to", end=True),
-            language=language,
-            source=source,
-            include_duplicates=duplicates,
-        )
-    except HorizonscanError as exc:
+        hits = q.search(store, query, f, limit=limit).items
+    except q.ValidationError as exc:
         fail(str(exc), 2)
+    except HorizonscanError as exc:
+        fail(str(exc), 3)
     finally:
         store.close()
     if format == "json":
-        typer.echo(json.dumps([asdict(h) for h in hits], ensure_ascii=False))
+        typer.echo(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
         return
     if not hits:
         console.print("no matches")

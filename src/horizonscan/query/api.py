@@ -187,21 +187,11 @@ def search(
     hits = fts(
         _engine(store), text, limit=limit + 1, offset=offset,
         date_from=d.start.isoformat() if d and d.start else None, date_to=d.end.isoformat() if d and d.end else None,
-        language=f.languages[0] if f.languages else None, source=None, include_duplicates=f.include_duplicates,
-    ) if not f.sources else _search_source(store, text, f, limit, offset)
+        language=f.languages[0] if f.languages else None, source=f.sources[0] if f.sources else None,
+        include_duplicates=f.include_duplicates,
+    )
     items = tuple(SearchResult(h.id, h.title, h.published, h.language, h.source, h.snippet, h.rank) for h in hits[:limit])
     return Page(items, cur.encode([offset + limit], qkey) if len(hits) > limit else None, limit)
-
-
-def _search_source(store: HasEngine | Engine, text: str, f: Filter, limit: int, offset: int) -> list[Any]:
-    from ..store.search import search as fts
-
-    # store.search matches sources by substring; keep exact matches only, as every other filter does.
-    hits = fts(_engine(store), text, limit=1000, offset=0, language=f.languages[0] if f.languages else None,
-               date_from=f.dates.start.isoformat() if f.dates and f.dates.start else None,
-               date_to=f.dates.end.isoformat() if f.dates and f.dates.end else None,
-               source=f.sources[0], include_duplicates=f.include_duplicates)
-    return [h for h in hits if h.source == f.sources[0]][offset : offset + limit + 1]
 
 
 # ---------------------------------------------------------------- facets, timelines

@@ -87,9 +87,10 @@ def search(
     if language:
         filters.append(d.language == language.lower())
     if source:
-        pattern = "%" + source.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Case-insensitive substring on both backends (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
+        pattern = "%" + source.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         filters.append(
-            sa.or_(d.source.like(pattern, escape="\\"), d.url.like(pattern, escape="\\"), d.path.like(pattern, escape="\\"))
+            sa.or_(*(sa.func.lower(col).like(pattern, escape="\\") for col in (d.source, d.url, d.path)))
         )
     if not include_duplicates:
         filters.append(d.duplicate_of.is_(None))
