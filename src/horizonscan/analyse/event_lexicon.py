@@ -27,6 +27,18 @@ FILE_KEYS = {
     "noun_of", "goods", "target_preps",
 }
 VOWELS = set("aeiou")
+# Verbs the role rules look up by lemma besides the pattern and grammar verbs
+# (object-control verbs, copula, auxiliaries); the second spaCy pass has no
+# lemmatizer, so lemmas come from these word lists (``Lexicon.lemmas``).
+EXTRA_VERBS = ("be", "have", "do", "urge", "ask", "call", "invite", "help", "allow", "force", "persuade",
+               "encourage", "order", "tell", "press", "push", "request", "enable", "permit", "pressure",
+               "propose", "suggest", "recommend", "say")
+EXTRA_IRREGULAR = {
+    "be": ("is", "are", "was", "were", "been", "being", "am", "'s", "'re", "'m"),
+    "have": ("has", "had", "having", "'ve", "'d"),
+    "do": ("does", "did", "done", "doing"),
+    "say": ("said",), "think": ("thought",), "seek": ("sought",), "tell": ("told",),
+}
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,37 @@ class Pattern:
         return (2 if self.objects or self.modifiers else 0) + (1 if self.preps else 0) + (
             1 if self.object_actor or self.object_nonactor else 0
         )
+
+
+# (words of which one must occur near the trigger, first offset, last offset, actors
+# needed, symmetric type)
+Requirement = tuple[frozenset[str], int, int, int, bool]
+# Where a pattern's required word may stand, in tokens relative to the trigger form.
+OBJECT_WINDOW = (-6, 10)  # "sent aid" / "relief packages were sent"
+MODIFIER_WINDOW = (-4, -1)  # "humanitarian action"
+VERB_PREP_WINDOW = (1, 4)  # "called on", "called repeatedly on"
+NOUN_PREP_WINDOW = (1, 3)  # "talks with", "meeting on Monday with"
+
+
+def requirement(pat: "Pattern", actors: int, target_preps: Iterable[str] = (), symmetric: bool = False) -> Requirement:
+    """Where the word a pattern needs must stand around its trigger form (pre-selection only).
+
+    A noun pattern without conditions whose event needs a target still needs a
+    preposition that can introduce one right after it ("aid to Nepal",
+    "sanctions on Huawei", "arrest of activists").
+    """
+    needed = _last_words(pat.objects) | _last_words(pat.modifiers)
+    if needed:
+        lo, hi = MODIFIER_WINDOW if pat.modifiers and not pat.objects else OBJECT_WINDOW
+    elif pat.preps:
+        needed = frozenset(pat.preps)
+        lo, hi = VERB_PREP_WINDOW if pat.kind == "verb" else NOUN_PREP_WINDOW
+    elif pat.kind == "noun" and actors == 2:
+        needed = frozenset(target_preps) | {"of", "by", "from", "between"}
+        lo, hi = NOUN_PREP_WINDOW
+    else:
+        lo = hi = 0
+    return needed, lo, hi, actors, symmetric
 
 
 @dataclass(frozen=True)
@@ -97,6 +140,15 @@ class Lexicon:
     # Pre-selection: (trigger forms, words of which one must also occur, actors needed) per pattern.
     requirements: tuple[tuple[frozenset[str], frozenset[str], int], ...] = field(default=())
     trigger_words: frozenset[str] = frozenset()
+    # lowercase verb form -> possible lemmas, for every verb the coder looks up by lemma
+    lemma_index: dict[str, frozenset[str]] = field(default_factory=dict)
+    # trigger form -> ((words of which one must occur near it, first and last token offset
+    # where it may occur, actors needed), ...), one per pattern (see events.select_sentences)
+    form_requirements: dict[str, tuple[Requirement, ...]] = field(default_factory=dict)
+
+    def lemmas(self, form: str) -> frozenset[str]:
+        """Possible lemmas of a lowercase verb form (the form itself when unknown)."""
+        return self.lemma_index.get(form) or frozenset((form,))
 
     def actors_needed(self, words: set[str]) -> int:
         """Fewest actors an event triggered in a sentence with these lowercase words needs
@@ -290,6 +342,23 @@ def load_lexicon(events_dir: Path) -> Lexicon:
             for form in p.forms:
                 verb_index.setdefault(form, set()).add(lemma)
     trigger_words = frozenset(w for forms, _, _ in requirements for w in forms)
+    by_form: dict[str, set[Requirement]] = {}
+    for pats in (*verbs.values(), *nouns.values()):
+        for pat in pats:
+            tinfo = types[pat.raw_type]
+            req = requirement(pat, 1 if tinfo.target_optional else 2, grammar.target_preps + tinfo.target_preps,
+                              tinfo.symmetric)
+            for form in pat.forms:
+                by_form.setdefault(form, set()).add(req)
+    lemma_index: dict[str, set[str]] = {k: set(v) for k, v in verb_index.items()}
+    grammar_verbs = (grammar.speech_verbs | grammar.modal_verbs | grammar.negators | grammar.transparent_verbs
+                     | frozenset(EXTRA_VERBS))
+    for lemma in grammar_verbs:
+        if " " in lemma:
+            continue
+        extra = tuple(irregular.get(lemma, ())) + EXTRA_IRREGULAR.get(lemma, ())
+        for form in verb_forms(lemma, extra):
+            lemma_index.setdefault(form, set()).add(lemma)
     return Lexicon(
         verbs={k: tuple(v) for k, v in verbs.items()},
         verb_forms={k: frozenset(v) for k, v in verb_index.items()},
@@ -299,6 +368,8 @@ def load_lexicon(events_dir: Path) -> Lexicon:
         agents=agents,
         requirements=tuple(requirements),
         trigger_words=trigger_words,
+        lemma_index={k: frozenset(v) for k, v in lemma_index.items()},
+        form_requirements={k: tuple(sorted(v, key=lambda r: (r[3], r[1], r[2], sorted(r[0])))) for k, v in by_form.items()},
     )
 
 

@@ -29,6 +29,7 @@ NP_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case"
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Verbs whose infinitive complement takes the verb's object as subject ("urged X to send").
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "invite", "help", "allow", "force", "persuade", "encourage", "order", "tell", "press", "push", "request", "enable", "permit", "pressure"})
+_PROPOSAL_VERBS = frozenset({"call", "propose", "suggest", "recommend"})
 _PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
@@ -80,6 +81,10 @@ class SentenceCoder:
 
     # ------------------------------------------------------------------ offsets, mentions
 
+    def lemma_in(self, tok: "Token", lemmas: "frozenset[str] | Sequence[str]") -> bool:
+        """True when one of the token's possible verb lemmas is in ``lemmas``."""
+        return any(lem in lemmas for lem in self.lx.lemmas(tok.lower_))
+
     def off(self, tok: "Token") -> int:
         return self.s.start + tok.idx
 
@@ -99,16 +104,16 @@ class SentenceCoder:
     def find_triggers(self) -> list[Trigger]:
         found: list[Trigger] = []
         for tok in self.doc:
-            trig = self.verb_trigger(tok) if tok.tag_.startswith("VB") or tok.pos_ in ("VERB", "AUX") else None
-            if trig is None and (tok.tag_.startswith("NN") or tok.pos_ in ("NOUN", "PROPN")):
+            tag = tok.tag_
+            trig = self.verb_trigger(tok) if tag.startswith("VB") or tag == "MD" else None
+            if trig is None and tag.startswith("NN"):
                 trig = self.noun_trigger(tok)
             if trig is not None:
                 found.append(trig)
         return found
 
     def verb_trigger(self, tok: "Token") -> Trigger | None:
-        lemmas = [tok.lemma_.lower()]
-        lemmas += sorted(self.lx.verb_forms.get(tok.lower_, frozenset()) - set(lemmas))
+        lemmas = sorted(self.lx.verb_forms.get(tok.lower_, frozenset()))
         best: tuple[int, int, Trigger] | None = None
         for lemma in lemmas:
             for pat in self.lx.verbs.get(lemma, ()):
@@ -128,7 +133,7 @@ class SentenceCoder:
                 continue
             if pat.modifiers:
                 mods = {c.lower_ for c in tok.children if c.dep_ in ("amod", "compound", "nmod", "npadvmod")}
-                mods |= {c.lemma_.lower() for c in tok.children if c.dep_ in ("amod", "compound")}
+                mods |= {_singular(c.lower_) for c in tok.children if c.dep_ in ("amod", "compound")}
                 if tok.dep_ in ("dobj", "nsubjpass"):
                     mods.add(tok.head.lower_)
                 if not (mods & set(pat.modifiers)) and not self._phrase_hit(tok, pat.modifiers, left_only=True):
@@ -174,14 +179,14 @@ class SentenceCoder:
         return obj if obj is not None else True
 
     def _object_hit(self, head: "Token", words: Sequence[str]) -> bool:
-        cands = {head.lower_, head.lemma_.lower()}
+        cands = {head.lower_, _singular(head.lower_)}
         for c in head.children:
             if c.dep_ in ("compound", "amod", "nmod"):
-                cands |= {c.lower_, c.lemma_.lower()}
+                cands |= {c.lower_, _singular(c.lower_)}
             if c.dep_ == "prep" and c.lower_ in ("of", "in"):  # "$5 million in aid", "tonnes of rice"
                 for p in c.children:
                     if p.dep_ == "pobj":
-                        cands |= {p.lower_, p.lemma_.lower()}
+                        cands |= {p.lower_, _singular(p.lower_)}
         if cands & set(words):
             return True
         return self._phrase_hit(head, words, left_only=False)
@@ -245,7 +250,7 @@ class SentenceCoder:
         return [EventActor(actor.text, None, c, actor.sector, actor.start, actor.end) for c in countries]
 
     def resolve(self, head: "Token") -> EventActor | None:
-        if head.lower_ in self.g.pronouns or head.pos_ == "PRON":
+        if head.lower_ in self.g.pronouns or head.tag_ in ("PRP", "PRP$", "WP", "WP$"):
             return None
         toks = self.np_tokens(head, with_of=self.mention_at(head) is None)
         while toks and toks[0].dep_ == "det":
@@ -312,7 +317,7 @@ class SentenceCoder:
         if verb.dep_ == "relcl":
             return self.actors_of(head), True
         if verb.dep_ in ("xcomp", "acomp", "oprd"):
-            if head.lemma_.lower() in OBJECT_CONTROL:
+            if self.lemma_in(head, OBJECT_CONTROL):
                 dobj = next((c for c in head.children if c.dep_ == "dobj"), None)
                 if dobj is not None:
                     return self.actors_of(dobj), True
@@ -361,7 +366,7 @@ class SentenceCoder:
                 sources = self.prep_actors(v, (pat.source_prep,))
         if not targets:
             for c in v.children:
-                if c.dep_ == "dative" and c.tag_.startswith("NN") or c.dep_ == "dative" and c.pos_ == "PROPN":
+                if c.dep_ == "dative" and c.tag_.startswith("NN") or c.dep_ == "dative" and c.tag_ in ("NNP", "NNPS"):
                     targets = self.actors_of(c)
                     break
         if not targets and not passive:
@@ -436,9 +441,9 @@ class SentenceCoder:
     def _copula_head(self, n: "Token") -> "Token | None":
         t = n
         for _ in range(3):
-            if t.dep_ in ("nsubj", "attr") and t.head.lemma_ == "be":
+            if t.dep_ in ("nsubj", "attr") and self.lemma_in(t.head, ("be",)):
                 return t.head
-            if t.dep_ == "pobj" and t.head.dep_ == "prep" and t.head.head.lemma_ == "be":
+            if t.dep_ == "pobj" and t.head.dep_ == "prep" and self.lemma_in(t.head.head, ("be",)):
                 return t.head.head
             if t.dep_ in ("pobj", "prep"):
                 t = t.head
@@ -456,7 +461,7 @@ class SentenceCoder:
                 return True  # "Neither X nor Y boycotted ..."
         if tok.dep_ == "pobj" and tok.head.lower_ == "without":
             return True
-        if tok.dep_ in ("dobj", "nsubjpass") and tok.head.lemma_.lower() in self.g.negators:
+        if tok.dep_ in ("dobj", "nsubjpass") and self.lemma_in(tok.head, self.g.negators):
             return True  # "postponed their meeting"
         return False
 
@@ -478,20 +483,21 @@ class SentenceCoder:
             if t.dep_ in ("ROOT",) or t.head.i == t.i:
                 break
             dep, head = t.dep_, t.head
-            lemma = head.lemma_.lower()
+            lems = self.lx.lemmas(head.lower_)
             if dep in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubjpass", "nsubj", "attr"):
                 if dep in ("xcomp", "ccomp") or (dep == "pcomp"):
-                    if lemma in self.g.negators:
+                    if lems & self.g.negators:
                         neg = not neg
                         neg = neg or self.negated(head)
-                    elif lemma in self.g.modal_verbs or (lemma == "be" and any(c.lower_ == "about" for c in head.children)):
+                    elif lems & self.g.modal_verbs or ("be" in lems and any(c.lower_ == "about" for c in head.children)):
                         hyp = True
-                    if lemma in self.g.speech_verbs and dep == "ccomp" and speech is None:
+                    speech_head = bool(lems & self.g.speech_verbs)
+                    if speech_head and dep == "ccomp" and speech is None:
                         speech = head
-                    if dep == "xcomp" and lemma not in self.g.speech_verbs:
+                    if dep == "xcomp" and not speech_head:
                         neg = neg or self.negated(head)
                         hyp = hyp or self.hypothetical_own(head)
-                    if lemma in ("call", "propose", "suggest", "recommend") and dep != "conj":
+                    if lems & _PROPOSAL_VERBS and dep != "conj":
                         hyp = True
                 if dep in ("conj", "advcl", "relcl"):
                     break
@@ -575,7 +581,7 @@ class SentenceCoder:
         out: list[tuple[int, Event]] = []
         for trig in triggers:
             outer = self.embedded_in(trig.token, fired)
-            if outer is not None and not (trig.pattern.kind == "verb" and outer.token.lemma_.lower() in self.g.speech_verbs):
+            if outer is not None and not (trig.pattern.kind == "verb" and self.lemma_in(outer.token, self.g.speech_verbs)):
                 continue
             if trig.token.dep_ in ("amod", "compound"):  # "aid workers", "protest leaders"
                 continue
@@ -652,6 +658,17 @@ class SentenceCoder:
                 )
             )
         return events
+
+
+def _singular(word: str) -> str:
+    """Rough singular of a lowercase noun, for matching dictionary words ("loans" -> "loan")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def _is_iso3(value: str | None) -> bool:

@@ -20,6 +20,7 @@ from ..records import DateMention, Event, EventDate, EventPlace, Mention, PlaceM
 from .event_lexicon import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.tokens import Span
 
     from ..packs import Pack
@@ -27,7 +28,11 @@ if TYPE_CHECKING:
 
 CODER_VERSION = "events.v1"
 # Longer sentences are not parsed: they cost most and are coded least reliably.
-MAX_SENTENCE_WORDS = 60
+MAX_SENTENCE_TOKENS = 60
+# A trigger form counts only with a mention naming a country or actor within
+# ACTOR_WINDOW tokens of it (and its pattern's required word nearby:
+# event_lexicon.requirement).
+ACTOR_WINDOW = 12
 # NER labels that count as a possible actor when selecting sentences to parse.
 ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "PER", "FAC", "ACTOR", "AGENT"})
 
@@ -37,51 +42,97 @@ def lexicon_for(pack: "Pack") -> Lexicon:
     return load_lexicon(Path(pack.path) / "events")
 
 
+def _trigger_ids(lexicon: Lexicon) -> "np.ndarray":
+    """spaCy hash ids of every trigger word form (cached per lexicon)."""
+    key = id(lexicon)
+    ids = _TRIGGER_IDS.get(key)
+    if ids is None:
+        import numpy as np
+        from spacy.strings import get_string_id
+
+        ids = np.array(sorted(get_string_id(w) for w in lexicon.trigger_words), dtype="uint64")
+        _TRIGGER_IDS[key] = ids
+    return ids
+
+
+_TRIGGER_IDS: dict[int, "np.ndarray"] = {}
+
+
 def select_sentences(
     chunks: Sequence["Chunk"], mentions: Sequence[Mention], lexicon: Lexicon
 ) -> list[tuple[int, int]]:
     """Spans of the sentences worth a dependency parse.
 
-    A sentence qualifies when it holds a trigger (with the words its pattern
-    needs) and enough actors for an event: two (source and target), or one for
-    types whose target is optional; at least one must name a country or actor.
+    The parse is the dearest step of the analyser, so the test is strict but
+    cheap (no tags, only word forms and the actor mentions): a sentence of at
+    most MAX_SENTENCE_TOKENS tokens qualifies when one of its words is a trigger
+    form whose pattern's required word occurs where the pattern needs it ("aid"
+    after "send", "with" right after "talks"), a mention naming a country or actor lies within
+    ACTOR_WINDOW tokens of it, and the sentence holds enough actors for the
+    event: two (source and target; mentions or agent nouns such as "residents"),
+    one of them after the trigger (the target, or the agent of a passive) unless
+    coordinated subjects of a symmetric type precede it; one for types whose
+    target is optional.
     """
+    import numpy as np
+    from spacy.attrs import LOWER
+
+    ids = _trigger_ids(lexicon)
     starts = [m.start for m in mentions]
     selected: list[tuple[int, int]] = []
     for chunk in chunks:
-        for sent in chunk.doc.sents:
-            if len(sent) > MAX_SENTENCE_WORDS * 1.3:
+        doc = chunk.doc
+        hits = np.flatnonzero(np.isin(doc.to_array(LOWER), ids)).tolist()
+        if not hits:
+            continue
+        for sent in doc.sents:
+            lo = bisect.bisect_left(hits, sent.start)
+            if lo == len(hits) or hits[lo] >= sent.end:
                 continue
-            words = {t.lower_ for t in sent}
-            needed = lexicon.actors_needed(words)
-            if not needed:
+            if len(sent) > MAX_SENTENCE_TOKENS:
                 continue
             s0, s1 = chunk.start + sent.start_char, chunk.start + sent.end_char
-            named, agents = _actor_count(s0, s1, mentions, starts, sent, lexicon)
-            if named >= 1 and named + agents >= needed:
+            if _sentence_qualifies(sent, hits[lo:bisect.bisect_left(hits, sent.end)], s0, s1, mentions, starts, lexicon):
                 selected.append((s0, s1))
     return selected
 
 
-def _actor_count(
-    s0: int, s1: int, mentions: Sequence[Mention], starts: list[int], sent: "Span", lexicon: Lexicon
-) -> tuple[int, int]:
-    """(mentions naming a country or actor, agent nouns outside them) in a sentence."""
-    named = 0
+def _sentence_qualifies(
+    sent: "Span", hits: list[int], s0: int, s1: int, mentions: Sequence[Mention], starts: list[int], lexicon: Lexicon
+) -> bool:
+    base = sent.start
+    words = [t.lower_ for t in sent]
+    offsets = [t.idx for t in sent]
+    shift = s0 - offsets[0]  # document offset of a token = shift + token.idx
+    named: list[int] = []  # token positions of mentions naming a country or actor
     covered: list[tuple[int, int]] = []
-    for i in range(bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)):
-        m = mentions[i]
+    for k in range(bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)):
+        m = mentions[k]
         if m.end <= s1 and (m.actor_id or m.country):
-            named += 1
+            named.append(max(0, bisect.bisect_right(offsets, m.start - shift) - 1))
             covered.append((m.start, m.end))
-    agents = 0
-    base = s0 - sent.start_char
-    for t in sent:
-        if t.lower_ in lexicon.agents:
-            pos = base + t.idx
+    if not named:
+        return False
+    items = list(named)  # token positions of every actor-like item: mentions and agent nouns
+    for j, w in enumerate(words):
+        if w in lexicon.agents:
+            pos = shift + offsets[j]
             if not any(a <= pos < b for a, b in covered):
-                agents += 1
-    return named, agents
+                items.append(j)
+    for h in hits:
+        i = h - base
+        if not any(abs(i - j) <= ACTOR_WINDOW for j in named):
+            continue
+        after = any(0 < j - i <= ACTOR_WINDOW for j in items)
+        before = sum(1 for j in items if 0 < i - j <= ACTOR_WINDOW)
+        for needed, lo, hi, n_actors, symmetric in lexicon.form_requirements.get(words[i], ()):
+            if n_actors == 2 and not (after or (symmetric and before >= 2)):
+                continue  # the target (or the passive's agent) follows the trigger
+            if len(items) < n_actors:
+                continue
+            if not needed or any(w in needed for w in words[max(0, i + lo) : max(0, i + hi + 1)]):
+                return True
+    return False
 
 
 def code_events(
