@@ -186,6 +186,9 @@ def test_upload_files_into_a_collection(app: Any) -> None:
     # scanners may not write to collections they only read, nor fetch URLs
     assert c.post("/api/v1/uploads", data={"collection": "default"}, files=files[:1]).status_code == 403
     assert c.post("/api/v1/uploads", data={"collection": "team", "urls": "http://127.0.0.1:9/x"}).status_code == 403
+    # an editor's URL list takes web addresses only, never server paths
+    ed = client_as(app, "editor").post("/api/v1/uploads", data={"collection": "team", "urls": "/etc/passwd\nfile:///etc/hosts"})
+    assert [i["reason"][:4] for i in ed.json()["items"]] == ["E124", "E124"]
     page = c.post("/upload", data={"collection": "team"}, files=files[1:])
     assert page.status_code == 200 and "skipped" in page.text
     assert any(r["action"] == "upload" for r in app.state.accounts.audit_log(10))

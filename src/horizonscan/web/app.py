@@ -58,6 +58,7 @@ class WebConfig:
     anonymous_per_minute: int = 120
     failed_logins: int = 10  # per client address and per user name, per 15 minutes
     analyse_uploads: bool = True
+    fetch_urls: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_WEB_FETCH", "1") != "0")
     secure_cookies: bool | None = None  # None: when the request came over https
 
 

@@ -21,6 +21,7 @@ router = APIRouter()
 MAX_FILES = 50
 MAX_URLS = 20
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+_URL = re.compile(r"^https?://[^\s/?#]+[^\s]{0,2000}$", re.IGNORECASE)
 
 
 @dataclass
@@ -70,6 +71,13 @@ def run_upload(request: Request, who: Principal, collection: str, files: list[Up
     saved = _save(files, folder, app.state.config.max_upload)
     names = {str(p): name for name, p, _ in saved if p is not None}
     lines = [Line(name, "skipped", None, err, None) for name, p, err in saved if err]
+    # Only web addresses: anything else would be read as a path on the server.
+    bad = [u for u in urls if not _URL.match(u)]
+    lines += [Line(u[:200], "skipped", None, "E124 not an http(s) URL", None) for u in bad]
+    urls = [u for u in urls if _URL.match(u)]
+    if not app.state.config.fetch_urls:
+        lines += [Line(u[:200], "skipped", None, "E527 fetching URLs is turned off on this server", None) for u in urls]
+        urls = []
     inputs = [str(p) for _, p, _ in saved if p is not None] + urls
     if inputs:
         report = ingest(inputs, app.state.store, app.state.settings, analyse=app.state.config.analyse_uploads)
