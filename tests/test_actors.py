@@ -152,7 +152,10 @@ def test_deterministic(pack):
     ("words", "expected"),
     [
         ("Chinese NGOs", ("CHN", "NGO")),
-        ("Kyrgyz protesters", ("KGZ", "OPP")),
+        ("Kyrgyz protesters", ("KGZ", "CVL")),
+        ("the Russian leader", ("RUS", "GOV")),
+        ("the opposition leader", (None, "OPP")),
+        ("rebel leaders", (None, "REB")),
         ("Russian troops", ("RUS", "MIL")),
         ("Pakistani police", ("PAK", "COP")),
         ("local residents", (None, "CVL")),
