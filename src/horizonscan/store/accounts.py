@@ -34,17 +34,23 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def scope_clause(doc_id: Any, scope: Scope) -> ColumnElement[bool] | None:
-    """Condition on a document id column: None (no condition) for an unrestricted scope."""
+    """Condition on a document id column: None (no condition) for an unrestricted scope.
+
+    Written with uncorrelated subqueries, evaluated once per statement rather than once
+    per row: most documents are in no collection (so in ``default``), and the list of
+    documents hidden from a scope is short.
+    """
     if scope is None:
         return None
     if not scope:
         return sa.false()
     cd = collection_documents.c
-    member = sa.exists().where(cd.document_id == doc_id, cd.collection_id.in_(sorted(scope)))
+    in_scope = sa.select(cd.document_id).where(cd.collection_id.in_(sorted(scope)))
     if DEFAULT_COLLECTION not in scope:
-        return member
-    unlisted = ~sa.exists().where(cd.document_id == doc_id)
-    return sa.or_(member, unlisted)
+        return doc_id.in_(in_scope)  # type: ignore[no-any-return]
+    # visible = unlisted (so in default) or listed in the scope = not (listed elsewhere only)
+    hidden = sa.except_(sa.select(cd.document_id).where(cd.collection_id.not_in(sorted(scope))), in_scope)
+    return doc_id.not_in(hidden)  # type: ignore[no-any-return]
 
 
 def readable(engine: Engine, doc_ids: Sequence[str], scope: Scope) -> set[str]:

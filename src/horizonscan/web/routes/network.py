@@ -18,10 +18,10 @@ router = APIRouter()
 
 
 @router.get("/network", dependencies=[require("read")], include_in_schema=False)
-def network_page(request: Request, f: Filter = Depends(event_filter)) -> Response:
+def network_page(request: Request, f: Filter = Depends(event_filter),
+                 level: Annotated[str, Query(pattern=r"^(actor|country)$")] = "actor") -> Response:
     args = filter_args(request)
-    level = request.query_params.get("level", "actor")
-    return page(request, "network.html", {"args": args, "qs": qs(args, level=level if level in ("actor", "country") else "actor"),
+    return page(request, "network.html", {"args": args, "qs": qs(args, level=level),
                                           "types": PLOVER_TYPES, "level": level})
 
 
