@@ -12,6 +12,7 @@ demo: install web-assets  ## install, ingest the demo corpus, show a search over
 	$(BIN)/horizonscan --db $(DB) status
 	$(BIN)/horizonscan --db $(DB) search "Shanghai Cooperation Organisation" --limit 5
 	$(BIN)/horizonscan --db $(DB) events --limit 25
+	$(BIN)/horizonscan --db $(DB) user add demo --role admin --generate-password --update
 	$(BIN)/horizonscan --db $(DB) serve --host 127.0.0.1 --port 8000
 
 test: install-dev system-deps web-assets  ## the whole suite: fast tests, then the slow ones (gold sets, kill test, PostgreSQL)

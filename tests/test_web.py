@@ -221,5 +221,7 @@ def test_cli_user_and_collection_commands(tmp_path: Path, monkeypatch: pytest.Mo
     assert r.exit_code == 0, r.output
     listing = runner.invoke(app, ["--db", db, "collection", "list"])
     assert "alice (write)" in listing.output
+    demo = runner.invoke(app, ["--db", db, "user", "add", "alice", "--role", "admin", "--generate-password", "--update"])
+    assert demo.exit_code == 0 and "password: " in demo.output
     token = runner.invoke(app, ["--db", db, "token", "create", "alice"]).output.strip()
     assert token.startswith("hs_")

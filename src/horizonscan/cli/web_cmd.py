@@ -56,14 +56,27 @@ def user_add(
     name: str = typer.Argument(..., help="User name."),
     role: str = typer.Option("reader", help="reader, scanner, editor or admin."),
     password: Optional[str] = typer.Option(None, envvar="HORIZONSCAN_PASSWORD", help="Password (prompted when omitted)."),
+    generate: bool = typer.Option(False, "--generate-password", help="Make up a strong password and print it."),
+    update: bool = typer.Option(False, "--update", help="If the user exists, set this role and password instead of failing."),
 ) -> None:
     """Add a user. Example: horizonscan user add alice --role editor"""
-    if password is None:
+    import secrets
+
+    from ..store.accounts import user_by_name
+
+    if generate:
+        password = secrets.token_urlsafe(12)
+    elif password is None:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     accounts = _accounts()
-    _run(accounts.add_user, name, password, role)
-    accounts.audit("user-add", None, target=name, detail={"role": role, "via": "cli"})
-    console.print(f"added {name} ({role})")
+    if update and user_by_name(accounts.engine, name) is not None:
+        _run(accounts.set_role, name, role)
+        _run(accounts.set_password, name, password)
+        accounts.audit("user-update", None, target=name, detail={"role": role, "via": "cli"})
+    else:
+        _run(accounts.add_user, name, password, role)
+        accounts.audit("user-add", None, target=name, detail={"role": role, "via": "cli"})
+    console.print(f"user {name} ({role})" + (f", password: {password}" if generate else ""), highlight=False)
 
 
 @user_app.command("list")
