@@ -136,7 +136,7 @@ def test_worker_killed_mid_task_loses_and_duplicates_nothing(cluster: Any, tmp_p
     st = store.status()
     assert st["documents"] == 16 and st["inputs"] == 16 and st["failed"] == []
     store.close()
-    cluster.wait_for_workers(2, timeout=120)  # the nanny restarted it
+    cluster.wait_for_workers(2, timeout=200)  # the nanny restarted it
 
 
 def test_poison_that_raises_is_quarantined_after_retries(cluster: Any, tmp_path: Path, attempts_log: Path) -> None:
@@ -177,7 +177,7 @@ def test_poison_that_crashes_or_hangs_its_worker_is_quarantined(cluster: Any, tm
     assert _attempts(attempts_log, "HANGDOC") == RETRIES + 1
     assert report.added == 2 and store.status()["documents"] == 2
     store.close()
-    cluster.wait_for_workers(2, timeout=120)
+    cluster.wait_for_workers(2, timeout=200)
 
 
 def test_real_analyser_on_the_cluster(cluster: Any, tmp_path: Path) -> None:
