@@ -12,7 +12,7 @@ from ...query.filters import ACTOR_KINDS
 from ..app import API, not_found, page
 from ..authz import require
 from ..params import event_filter
-from .common import ctx
+from .common import cached, ctx, scope_key
 
 router = APIRouter()
 ActorId = Annotated[str, Path(min_length=1, max_length=120, description="actor id, e.g. CHN, igo:sco, person:xi-jinping")]
@@ -23,12 +23,19 @@ def profile(request: Request, actor_id: str) -> dict[str, Any]:
     store, _, scope = ctx(request)
     if any(ord(c) < 32 for c in actor_id):
         raise not_found()
+    found = cached(request, ("actor", actor_id, scope_key(scope)), lambda: _profile(store, scope, actor_id))
+    if found is None:
+        raise not_found()
+    return found
+
+
+def _profile(store: Any, scope: frozenset[str] | None, actor_id: str) -> dict[str, Any] | None:
     f = make_filter(actor=actor_id)
     net = network(store, f, level="actor", top=60, scope=scope)
     docs = find_documents(store, f, sort="-date", limit=20, scope=scope)
     node = next((n for n in net.nodes if n.id == actor_id), None)
     if node is None and not docs.items:
-        raise not_found()
+        return None
     partners = sorted((e for e in net.edges if (e.mean_score or 0) > 0), key=lambda e: -e.weight)[:10]
     adversaries = sorted((e for e in net.edges if (e.mean_score or 0) < 0), key=lambda e: -e.weight)[:10]
     labels = {n.id: n.label for n in net.nodes}
@@ -65,7 +72,8 @@ def api_actors(request: Request, f: Filter = Depends(event_filter),
                top: Annotated[int, Query(ge=1, le=1000)] = 20) -> dict[str, Any]:
     """Most frequent actors among matching events (or documents mentioning them)."""
     store, _, scope = ctx(request)
-    return {"items": [a.to_dict() for a in top_actors(store, f, basis=basis, kind=kind or None, top=top, scope=scope)]}
+    return cached(request, ("actors", str(request.url.query), scope_key(scope)),
+                  lambda: {"items": [a.to_dict() for a in top_actors(store, f, basis=basis, kind=kind or None, top=top, scope=scope)]})
 
 
 @router.get(f"{API}/actors/{{actor_id}}", dependencies=[require("read")], tags=["actors"])

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import threading
+import time
+from typing import Any, Callable, TypeVar
 
 from fastapi import Request
 
@@ -11,6 +13,8 @@ from ...accounts import Principal
 from ...query import Filter, facets, find_documents
 from ...store import Store
 from ..authz import user
+
+T = TypeVar("T")
 
 
 def ctx(request: Request) -> tuple[Store, Principal, frozenset[str] | None]:
@@ -33,3 +37,36 @@ def latest_day(store: Store, scope: frozenset[str] | None) -> dt.date | None:
     items = find_documents(store, None, sort="-date", limit=1, scope=scope).items
     day = items[0].published_start if items else None
     return dt.date.fromisoformat(day) if day else None
+
+
+CACHE_SECONDS = 30.0
+_guard = threading.Lock()
+
+
+def cached(request: Request, key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for CACHE_SECONDS per app under ``key`` (which must include the scope).
+
+    Whole-corpus aggregates (dashboard, unfiltered charts, actor profiles) cost hundreds of
+    milliseconds on a large store; many readers opening the same page within seconds share
+    one computation. Concurrent misses wait for the first one instead of repeating it.
+    """
+    state = request.app.state
+    with _guard:
+        if not hasattr(state, "cache"):
+            state.cache, state.cache_locks = {}, {}
+        lock = state.cache_locks.setdefault(key, threading.Lock())
+    with lock:
+        hit = state.cache.get(key)
+        if hit is not None and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]  # type: ignore[no-any-return]
+        value = compute()
+        with _guard:
+            if len(state.cache) > 1024:
+                state.cache.clear()
+                state.cache_locks = {key: lock}
+            state.cache[key] = (time.monotonic(), value)
+        return value
+
+
+def scope_key(scope: frozenset[str] | None) -> tuple[str, ...] | None:
+    return None if scope is None else tuple(sorted(scope))

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import time
 from typing import Any
 
 from fastapi import APIRouter, Query, Request
@@ -13,46 +11,28 @@ from fastapi.responses import Response
 from ...query import count_events, new_since, top_actors
 from ..app import API, page
 from ..authz import require
-from .common import ctx, document_count, latest_day
+from .common import cached, ctx, document_count, latest_day, scope_key
 
 router = APIRouter()
-# The dashboard reads the whole corpus; its figures are kept per scope for a short while
-# so a room full of people opening it does not repeat the same aggregate queries.
-CACHE_SECONDS = 30.0
-_lock = threading.Lock()
 
 
-def _figures(request: Request, store: Any, scope: frozenset[str] | None) -> dict[str, Any]:
-    state = request.app.state
-    if not hasattr(state, "dashboard_cache"):
-        state.dashboard_cache = {}
-    _cache: dict[Any, tuple[float, dict[str, Any]]] = state.dashboard_cache
-    key = None if scope is None else tuple(sorted(scope))
-    now = time.monotonic()
-    with _lock:
-        hit = _cache.get(key)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
+def _figures(store: Any, scope: frozenset[str] | None) -> dict[str, Any]:
     latest = latest_day(store, scope)
     since = latest - dt.timedelta(days=30) if latest else None
-    figures = {
+    return {
         "documents": document_count(store, scope),
         "events": count_events(store, None, scope=scope),
         "actors": top_actors(store, None, basis="events", top=10, scope=scope),
         "fresh": new_since(store, since.isoformat(), scope=scope, min_count=1, limit=15) if since else None,
         "latest": latest,
     }
-    with _lock:
-        if len(_cache) > 256:
-            _cache.clear()
-        _cache[key] = (now, figures)
-    return figures
 
 
 @router.get("/", dependencies=[require("read")], include_in_schema=False)
 def dashboard(request: Request) -> Response:
     store, who, scope = ctx(request)
-    return page(request, "dashboard.html", _figures(request, store, scope))
+    figures = cached(request, ("dashboard", scope_key(scope)), lambda: _figures(store, scope))
+    return page(request, "dashboard.html", figures)
 
 
 @router.get(f"{API}/status", dependencies=[require("read")], tags=["dashboard"])

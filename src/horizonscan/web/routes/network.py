@@ -12,7 +12,7 @@ from ...query.filters import PLOVER_TYPES
 from ..app import API, page
 from ..authz import require
 from ..params import document_filter, event_filter, filter_args, qs
-from .common import ctx
+from .common import cached, ctx, scope_key
 
 router = APIRouter()
 
@@ -31,7 +31,8 @@ def api_network(request: Request, f: Filter = Depends(event_filter),
                 top: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     """Directed source→target network of matching events; edges carry weight and mean cooperation–conflict score."""
     store, _, scope = ctx(request)
-    return network(store, f, level=level, top=top, scope=scope).to_dict()
+    return cached(request, ("network", str(request.url.query), scope_key(scope)),
+                  lambda: network(store, f, level=level, top=top, scope=scope).to_dict())
 
 
 @router.get(f"{API}/cooccurrence", dependencies=[require("read")], tags=["network"])
