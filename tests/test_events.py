@@ -141,9 +141,18 @@ def test_negation_and_refusal() -> None:
 
 
 def test_modality() -> None:
-    assert one("China plans to build a railway in Kyrgyzstan.").hypothetical
     assert one("China may send aid to Nepal.").hypothetical
     assert not one("China sent aid to Nepal.").hypothetical
+
+
+def test_announced_intent_is_agree() -> None:
+    """CAMEO 03x (express intent to cooperate, meet, aid...) maps to AGREE in the official table."""
+    e = one("China plans to build a railway in Kyrgyzstan.")
+    assert (e.type, e.cameo, e.hypothetical) == ("AGREE", "031", False)
+    e = one("Wang Yi will visit Kazakhstan next week.")
+    assert (brief(e), e.cameo) == (("AGREE", "person:wang-yi", "KAZ"), "036")
+    e = one("China could send aid to Nepal.")
+    assert e.type == "AID" and e.hypothetical
 
 
 def test_request_absorbs_inner_event() -> None:

@@ -45,7 +45,7 @@ CASES: list[Case] = [
     ("Tajikistan praised China for its support during the pandemic.", [("SUPPORT", "TJK", "CHN")]),
     ("Myanmar asked China for help in the peace talks with armed groups.", [("REQUEST", "MMR", "CHN")]),
     ("China did not send aid to Afghanistan after the earthquake.", [("AID", "CHN", "AFG")]),
-    ("Uzbekistan plans to sign a railway deal with China next year.", [("SUPPORT", "UZB", "CHN")]),
+    ("Uzbekistan plans to sign a railway deal with China next year.", [("AGREE", "UZB", "CHN")]),
     ("Russia and China blocked the resolution at the United Nations.", []),
     ("Chinese peacekeepers were deployed to South Sudan in 2014.", []),
     ("The People's Liberation Army deployed warships near Taiwan.", [("MOBILIZE", "CHN-MIL", None)]),
@@ -56,7 +56,7 @@ CASES: list[Case] = [
     ("Pakistani police detained dozens of protesters in Gwadar.", [("COERCE", "PAK", "-")]),
     ("Villagers in Naryn clashed with Chinese workers at the mine.", [("ASSAULT", "KGZ", "CHN")]),
     ("Argentina and China renewed their currency swap agreement.", []),
-    ("China will build a new port in Sri Lanka.", [("COOPERATE", "CHN", "LKA")]),
+    ("China will build a new port in Sri Lanka.", [("AGREE", "CHN", "LKA")]),
     ("Ethiopia secured a loan from the Export-Import Bank of China.", [("AID", "company:china-exim-bank", "ETH")]),
     ("Amnesty International criticised China for the detention of activists.", [("ACCUSE", "ngo:amnesty-international", "CHN")]),
     ("China's foreign ministry spokesman said the report was groundless.", []),
@@ -66,8 +66,8 @@ CASES: list[Case] = [
 
 EXPECTED_FLAGS = {
     "China did not send aid to Afghanistan after the earthquake.": ("negated", True),
-    "Uzbekistan plans to sign a railway deal with China next year.": ("hypothetical", True),
-    "China will build a new port in Sri Lanka.": ("hypothetical", True),
+    "Uzbekistan plans to sign a railway deal with China next year.": ("hypothetical", False),  # AGREE (03x)
+    "China will build a new port in Sri Lanka.": ("hypothetical", False),  # AGREE (03x)
     "China threatened to impose tariffs on Australian wine.": ("hypothetical", False),
 }
 

@@ -29,6 +29,13 @@ NP_DEPS = frozenset({"det", "amod", "compound", "poss", "nmod", "nummod", "case"
 SUBJ_DEPS = ("nsubj", "nsubjpass", "csubj")
 # Verbs whose infinitive complement takes the verb's object as subject ("urged X to send").
 OBJECT_CONTROL = frozenset({"urge", "ask", "call", "invite", "help", "allow", "force", "persuade", "encourage", "order", "tell", "press", "push", "request", "enable", "permit", "pressure"})
+# Cooperative events announced as intended are coded AGREE with the CAMEO 03x code
+# of the intended act (official CAMEO->PLOVER table: 03x -> AGREE).
+INTENT_CODES = {"CONSULT": "036", "COOPERATE": "031", "AID": "033", "SUPPORT": "032", "RETREAT": "035",
+                "CONCEDE": "035", "AGREE": "030"}
+INTENT_AUX = frozenset({"will", "shall", "'ll", "wo"})
+INTENT_VERBS = frozenset({"plan", "intend", "pledge", "promise", "vow", "agree", "offer", "aim", "commit", "decide",
+                          "prepare", "schedule", "set"})
 _PROPOSAL_VERBS = frozenset({"call", "propose", "suggest", "recommend"})
 _PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
 
@@ -453,6 +460,22 @@ class SentenceCoder:
 
     # ------------------------------------------------------------------ flags
 
+    def intent(self, tok: "Token") -> bool:
+        """True when the event is announced as intended ("will", "plans to") rather than
+        speculated ("may", "could", "is expected to")."""
+        t = tok
+        for _ in range(4):
+            aux = [c.lower_ for c in t.children if c.dep_ in ("aux", "auxpass") and c.lower_ in self.g.modal_aux]
+            if aux:
+                return all(a in INTENT_AUX for a in aux)
+            if t.dep_ not in ("xcomp", "conj") or t.head.i == t.i:
+                return False
+            head = t.head
+            if self.lx.lemmas(head.lower_) & INTENT_VERBS:
+                return True
+            t = head
+        return False
+
     def negated(self, tok: "Token") -> bool:
         for c in tok.children:
             if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
@@ -628,6 +651,11 @@ class SentenceCoder:
         mode = self.mode_for(trig)
         ptype = pat.type
         code = pat.cameo or cameo.cameo_for(pat.raw_type, mode)
+        if hyp and ptype in INTENT_CODES and self.intent(trig.token):
+            # "will visit", "plans to build", "pledged to deepen cooperation": the
+            # announcement is itself the event, CAMEO 03x "express intent to ...",
+            # which the official table maps to AGREE.
+            code, ptype, mode, hyp = INTENT_CODES[ptype], "AGREE", None, False
         trigger_text = trig.token.text + (f" {pat.preps[0]}" if pat.preps and pat.kind == "verb" else "")
         if trig.object is not None and pat.objects:
             trigger_text += f" {trig.object.text}"

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 CODER_VERSION = "events.v1"
 # Longer sentences are not parsed: they cost most and are coded least reliably.
-MAX_SENTENCE_TOKENS = 60
+MAX_SENTENCE_TOKENS = 50
 # A trigger form counts only with a mention naming a country or actor within
 # ACTOR_WINDOW tokens of it (and its pattern's required word nearby:
 # event_lexicon.requirement).
@@ -75,24 +75,44 @@ def select_sentences(
     target is optional.
     """
     import numpy as np
-    from spacy.attrs import LOWER
+    from spacy.attrs import IDX, LOWER, SENT_START
 
     ids = _trigger_ids(lexicon)
     starts = [m.start for m in mentions]
     selected: list[tuple[int, int]] = []
     for chunk in chunks:
         doc = chunk.doc
-        hits = np.flatnonzero(np.isin(doc.to_array(LOWER), ids)).tolist()
-        if not hits:
+        arr = doc.to_array([LOWER, IDX, SENT_START])
+        hits = np.flatnonzero(np.isin(arr[:, 0], ids))
+        if not hits.size:
             continue
-        for sent in doc.sents:
-            lo = bisect.bisect_left(hits, sent.start)
-            if lo == len(hits) or hits[lo] >= sent.end:
+        # Cheap test first, on arrays: a named actor within ACTOR_WINDOW tokens of the trigger.
+        idx = arr[:, 1].astype("int64")
+        lo_m = bisect.bisect_left(starts, chunk.start)
+        hi_m = bisect.bisect_left(starts, chunk.end)
+        named = [m.start - chunk.start for m in mentions[lo_m:hi_m] if m.actor_id or m.country]
+        if not named:
+            continue
+        named_tok = np.searchsorted(idx, np.array(named, dtype="int64"), side="right") - 1
+        named_tok.sort()
+        left = np.searchsorted(named_tok, hits - ACTOR_WINDOW, side="left")
+        right = np.searchsorted(named_tok, hits + ACTOR_WINDOW, side="right")
+        hits = hits[right > left]
+        if not hits.size:
+            continue
+        sent_starts = np.flatnonzero(arr[:, 2].astype("int64") == 1)
+        if not sent_starts.size or sent_starts[0] != 0:
+            sent_starts = np.concatenate([np.array([0], dtype=sent_starts.dtype), sent_starts])
+        bounds = np.append(sent_starts, len(doc))
+        which = np.searchsorted(sent_starts, hits, side="right") - 1
+        for k in sorted(set(which.tolist())):
+            b0, b1 = int(bounds[k]), int(bounds[k + 1])
+            if b1 - b0 > MAX_SENTENCE_TOKENS:
                 continue
-            if len(sent) > MAX_SENTENCE_TOKENS:
-                continue
+            sent = doc[b0:b1]
             s0, s1 = chunk.start + sent.start_char, chunk.start + sent.end_char
-            if _sentence_qualifies(sent, hits[lo:bisect.bisect_left(hits, sent.end)], s0, s1, mentions, starts, lexicon):
+            sent_hits = hits[which == k].tolist()
+            if _sentence_qualifies(sent, sent_hits, s0, s1, mentions, starts, lexicon):
                 selected.append((s0, s1))
     return selected
 
