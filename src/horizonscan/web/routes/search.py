@@ -37,8 +37,9 @@ def scoped_search(store: Store, who: Principal, text: str, *, language: str | No
     readable_seen = 0
     out: list[SearchHit] = []
     raw = 0
+    size = offset + limit + 1  # usually every hit is readable: one short read is enough
     while len(out) <= limit and raw < MAX_OFFSET + BATCH * 10:
-        hits = store.search(text, limit=BATCH, offset=raw, **kwargs)
+        hits = store.search(text, limit=size, offset=raw, **kwargs)
         raw += len(hits)
         ok = _readable(store, who, [h.id for h in hits])
         for h in hits:
@@ -47,8 +48,9 @@ def scoped_search(store: Store, who: Principal, text: str, *, language: str | No
             if readable_seen >= offset:
                 out.append(h)
             readable_seen += 1
-        if len(hits) < BATCH:
+        if len(hits) < size:
             break
+        size = BATCH
     more = len(out) > limit
     return out[:limit], (offset + limit if more and offset + limit <= MAX_OFFSET else None)
 
