@@ -31,7 +31,7 @@ def bare_ner(texts: list[str]) -> float:
     """spaCy's NER alone over the same paragraphs the analyser parses."""
     import spacy
 
-    from horizonscan.analyse.nlp import MODEL_NAMES, paragraph_spans
+    from horizonscan.analysis.nlp import MODEL_NAMES, paragraph_spans
 
     nlp = None
     for name in MODEL_NAMES:
@@ -50,7 +50,7 @@ def bare_ner(texts: list[str]) -> float:
 
 
 def full(texts: list[str], events: bool) -> float:
-    from horizonscan.analyse import pipeline
+    from horizonscan.analysis import pipeline
 
     if not events:
         pipeline.events.code_events = lambda *a, **k: []  # type: ignore[assignment]

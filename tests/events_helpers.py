@@ -105,8 +105,8 @@ def dates_for(text: str) -> list[DateMention]:
 
 
 def code(text: str) -> list[Any]:
-    from horizonscan.analyse.events import code_events
-    from horizonscan.analyse.nlp import parse
+    from horizonscan.analysis.events import code_events
+    from horizonscan.analysis.nlp import parse
     from horizonscan.packs import load_pack
 
     return code_events(text, parse(text), mentions_for(text), places_for(text), dates_for(text), load_pack("china_abroad"), None)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from horizonscan.analyse.actors import classify_agent, find_actors
-from horizonscan.analyse.nlp import parse
+from horizonscan.analysis.actors import classify_agent, find_actors
+from horizonscan.analysis.nlp import parse
 from horizonscan.packs import load_pack
 from horizonscan.records import Mention
 

@@ -94,7 +94,7 @@ def test_python_api_same_as_cli() -> None:
 
 
 def test_time_limit_gives_error_not_hang(monkeypatch: pytest.MonkeyPatch) -> None:
-    from horizonscan.analyse import pipeline
+    from horizonscan.analysis import pipeline
     from horizonscan.errors import AnalysisError
 
     def slow(*args: object, **kwargs: object) -> list:
@@ -110,7 +110,7 @@ def test_time_limit_gives_error_not_hang(monkeypatch: pytest.MonkeyPatch) -> Non
 
 def test_same_output_in_any_order() -> None:
     """No hidden state: analysing B before A does not change A's result (STYLE mistake 1)."""
-    from horizonscan.analyse.pipeline import analyse
+    from horizonscan.analysis.pipeline import analyse
 
     a = TEXT
     b = "Kyrgyz protesters rallied in Bishkek on 5 October 2020 against the Chinese-run mine. The SCO met in Astana."

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from horizonscan.analyse import cameo
+from horizonscan.analysis import cameo
 
 PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST",
                 "ACCUSE", "REJECT", "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT")
@@ -15,7 +15,7 @@ PLOVER_TYPES = ("AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "R
 def test_shipped_file_in_sync_with_official_table(eval_dir: Path) -> None:
     table = eval_dir / "plover-mapping" / "CAMEO2PLOVER-2021.txt"
     assert cameo.CAMEO_FILE.read_text(encoding="utf-8") == cameo.build_cameo_yaml(table), (
-        "regenerate events/cameo.yaml with horizonscan.analyse.cameo.build_cameo_yaml"
+        "regenerate events/cameo.yaml with horizonscan.analysis.cameo.build_cameo_yaml"
     )
 
 

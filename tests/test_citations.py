@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from horizonscan.analyse.citations import find_citations
+from horizonscan.analysis.citations import find_citations
 from horizonscan.records import Citation, Sentence
 
 

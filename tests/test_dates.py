@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from horizonscan.analyse.dates import find_dates
+from horizonscan.analysis.dates import find_dates
 from horizonscan.records import DateMention
 
 ANCHOR = dt.date(2020, 5, 14)  # a Thursday

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from events_helpers import brief, code
-from horizonscan.analyse import event_lexicon
-from horizonscan.analyse.events import lexicon_for
+from horizonscan.analysis import event_lexicon
+from horizonscan.analysis.events import lexicon_for
 from horizonscan.errors import HorizonscanError
 from horizonscan.packs import load_pack
 

@@ -36,7 +36,7 @@ def test_petrarch_floors(eval_dir: Path) -> None:
 
 @pytest.mark.slow
 def test_full_analyser_codes_issue_examples() -> None:
-    from horizonscan.analyse.pipeline import analyse
+    from horizonscan.analysis.pipeline import analyse
 
     text = ("Among the first international humanitarian actions of many Chinese NGOs was their engagement in Nepal "
             "following the devastating earthquake in 2015.\n\n"

@@ -157,7 +157,7 @@ def _match(pred: tuple, gold: Gold) -> bool:
 
 
 def predictions(text: str, with_hypothetical: bool = True) -> list[tuple[str, str | None, str | None]]:
-    from horizonscan.analyse.pipeline import analyse
+    from horizonscan.analysis.pipeline import analyse
 
     events = analyse(text, published="2023-06-01", language="en").events
     return [(e.type, key(e.source), key(e.target)) for e in events

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from horizonscan.analyse.gazetteer import distance_km, load_gazetteer, name_key
-from horizonscan.analyse.nlp import parse
-from horizonscan.analyse.places import find_places
+from horizonscan.analysis.gazetteer import distance_km, load_gazetteer, name_key
+from horizonscan.analysis.nlp import parse
+from horizonscan.analysis.places import find_places
 from horizonscan.packs import load_pack
 from horizonscan.records import Mention, PlaceMention
 
@@ -139,7 +139,7 @@ def test_geovirus_meets_floors(eval_dir: Path) -> None:
 
 
 def test_country_point_stays_near_the_factbook_point() -> None:
-    from horizonscan.analyse.gazetteer import _country_point
+    from horizonscan.analysis.gazetteer import _country_point
 
     near = _country_point((10.0, 10.0), (10.5, 10.5))  # under 160 km apart: the mainland centre
     assert near == (10.5, 10.5)
@@ -193,7 +193,7 @@ def test_directional_part_stands_at_the_whole_for_large_places_only() -> None:
     found = by_text(places("The outbreak began in eastern China and reached Western Kenya."))
     assert found["Western Kenya"].country == "KEN"
     gz = load_gazetteer()
-    from horizonscan.analyse.places import _candidates, _rules
+    from horizonscan.analysis.places import _candidates, _rules
 
     assert _candidates("Eastern Creekside", gz, _rules("")) == []
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from horizonscan.analyse.nlp import paragraph_spans
-from horizonscan.analyse.themes import build_lexicon, load_lexicon, tag_themes
+from horizonscan.analysis.nlp import paragraph_spans
+from horizonscan.analysis.themes import build_lexicon, load_lexicon, tag_themes
 from horizonscan.errors import HorizonscanError
 from horizonscan.packs import Pack, load_pack
 

@@ -27,6 +27,6 @@ def analyse(text: str, published: Any = None, language: str | None = None, pack:
     ``published`` (a ``date``, ``datetime`` or ISO string) anchors relative dates.
     Pure and deterministic: the same input gives the same output.
     """
-    from .analyse.pipeline import analyse as _analyse
+    from .analysis.pipeline import analyse as _analyse
 
     return _analyse(text, published=published, language=language, pack=pack)

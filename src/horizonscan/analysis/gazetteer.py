@@ -12,7 +12,7 @@ Sources (all shipped inside pinned PyPI packages, nothing is downloaded):
 * ``countrystatecity-countries`` — a representative point for each ISO 3166-2
   subdivision (states, provinces, regions, counties) and its short code
   ("NSW", "QLD"); data of the countries-states-cities database (ODbL 1.0).
-* :mod:`horizonscan.analyse.geo_features` — seas, lakes, mountain ranges,
+* :mod:`horizonscan.analysis.geo_features` — seas, lakes, mountain ranges,
   islands and regions without an administrative entry ("Darfur", "Balkans").
 
 A country's point stays within 160 km of its Factbook point (where GeoNames
@@ -20,7 +20,7 @@ puts most countries) while moving as far towards the centre of its mainland
 (nearer where encyclopaedias put them) as that allows; see ``_country_point``. A subdivision without a point of its own sits at the
 midpoint of the bounding box of the places inside it. The index maps a
 normalised name to candidate places; disambiguation lives in
-:mod:`horizonscan.analyse.places`.
+:mod:`horizonscan.analysis.places`.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ def analyse_input(name: str, data: bytes, published: Optional[str]) -> dict[str,
     from ..ingest.decode import decode_text
     from ..ingest.normalise import content_id
     from ..ingest.registry import Origin, choose
-    from ..analyse.pipeline import analyse
+    from ..analysis.pipeline import analyse
     from ..settings import get_settings
 
     out: dict[str, Any] = {"path": name, "id": None}

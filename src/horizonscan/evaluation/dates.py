@@ -158,7 +158,7 @@ class Tally:
 
 def evaluate(eval_dir: Path, limit: int | None = None) -> dict[str, float]:
     """TempEval-3 style scores of ``find_dates`` on TimeBank + AQUAINT, anchored on each DCT."""
-    from ..analyse.dates import find_dates
+    from ..analysis.dates import find_dates
 
     tally = Tally()
     for doc in load_gold(eval_dir, limit):

@@ -4,7 +4,7 @@ The sentences are stylised and their actors invented (Arnor, Gondor, ...), so
 the set's own actor and agent dictionaries (PETRARCH format) are parsed here
 and turned into mentions for ``code_events``; its verb dictionary is NOT used:
 coding relies on horizonscan's own PLOVER dictionaries. Gold CAMEO codes are
-mapped to PLOVER with :mod:`horizonscan.analyse.cameo`; codes that map to
+mapped to PLOVER with :mod:`horizonscan.analysis.cameo`; codes that map to
 nothing (PETRARCH's private 9xx test codes, CAMEO 01) are left out.
 
 Metrics (docs/events.md): over gold events, ``type_recall`` (a predicted event
@@ -75,7 +75,7 @@ def _date(value: str) -> dt.date | None:
 
 
 def read_records(path: Path) -> list[Record]:
-    from ..analyse.cameo import cameo_to_plover
+    from ..analysis.cameo import cameo_to_plover
 
     records: list[Record] = []
     for m in _SENTENCE.finditer(path.read_text(encoding="utf-8")):
@@ -339,8 +339,8 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
 
 
 def code_records(eval_dir: Path, limit: int | None = None) -> list[tuple[Record, list[Event]]]:
-    from ..analyse.events import code_events
-    from ..analyse.nlp import parse
+    from ..analysis.events import code_events
+    from ..analysis.nlp import parse
     from ..packs import load_pack
 
     base = eval_dir / SET_DIR

@@ -126,8 +126,8 @@ def score(gold: list[set[Span]], pred: list[set[Span]]) -> dict[str, float]:
 
 def predict(docs: list[GoldDoc]) -> tuple[list[set[Span]], list[set[Span]]]:
     """(horizonscan spans, bare spaCy spans) per document, from one parse."""
-    from ..analyse.actors import find_actors
-    from ..analyse.nlp import parse
+    from ..analysis.actors import find_actors
+    from ..analysis.nlp import parse
     from ..packs import load_pack
 
     pack = load_pack("china_abroad")

@@ -88,13 +88,13 @@ def _match(pred: list[Any], gold: tuple[GoldPlace, ...]) -> list[tuple[Any, Gold
 
 def evaluate(eval_dir: Path, limit: int | None = None) -> dict[str, float]:
     """Score ``find_places`` on GeoVirus; ``limit`` keeps the first N articles."""
-    from ..analyse.gazetteer import distance_km
-    from ..analyse.nlp import parse
-    from ..analyse.places import find_places
+    from ..analysis.gazetteer import distance_km
+    from ..analysis.nlp import parse
+    from ..analysis.places import find_places
     from ..packs import load_pack
 
     try:
-        from ..analyse.actors import find_actors  # type: ignore[attr-defined]
+        from ..analysis.actors import find_actors  # type: ignore[attr-defined]
     except ImportError:  # the actor analyser is optional here
         find_actors = None
 

@@ -50,7 +50,7 @@ def read_item(item: Item, settings: Settings) -> list[Document]:
 
 
 def analyse_document(doc: Document, settings: Settings) -> Analysis:
-    from ..analyse.pipeline import analyse
+    from ..analysis.pipeline import analyse
 
     return analyse(doc.text, published=doc.published.value, language=doc.language.value, pack=settings.pack)
 
