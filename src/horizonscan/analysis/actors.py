@@ -296,7 +296,7 @@ def _classify(words: str, d: Dictionary, language: str | None) -> tuple[str | No
 
 
 def classify_agent(words: str, pack: Pack | None = None) -> tuple[str | None, str | None]:
-    """(country, sector) of a common-noun agent phrase, e.g. "Kyrgyz protesters" -> ("KGZ", "OPP").
+    """(country, sector) of a common-noun agent phrase, e.g. "Kyrgyz protesters" -> ("KGZ", "CVL").
 
     The country comes from a country name, demonym, metonym or known actor in
     the phrase; the sector from the agent nouns of the pack's ``agents.yaml``
