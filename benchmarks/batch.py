@@ -102,15 +102,16 @@ def run_dask(client: Any, items: list[Any], fps: list[str], settings: Any, fn: s
     return elapsed
 
 
-def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU seconds used so far by these processes (and this one: client, scheduler, pool manager)."""
+def cpu_seconds(pids: list[int]) -> tuple[float, float]:
+    """User + system CPU seconds used so far by these worker processes, and by this one
+    (client and scheduler, or the pool's manager)."""
     import psutil
 
-    total = 0.0
-    for pid in [os.getpid(), *pids]:
+    def used(pid: int) -> float:
         times = psutil.Process(pid).cpu_times()
-        total += times.user + times.system
-    return total
+        return times.user + times.system
+
+    return sum(used(pid) for pid in pids), used(os.getpid())
 
 
 def main() -> None:
@@ -167,23 +168,30 @@ def main() -> None:
         block = max(1, args.block)
         wall = {"pool": 0.0, "dask": 0.0}
         cpu = {"pool": 0.0, "dask": 0.0}
+        here = {"pool": 0.0, "dask": 0.0}  # of which in this process
         docs = 0
         for r in range(args.rounds):
             for b, start in enumerate(range(0, len(items), block)):
                 part, part_fps = items[start:start + block], fps[start:start + block]
                 order = ("pool", "dask") if (b + r) % 2 == 0 else ("dask", "pool")
                 for side in order:
-                    c0 = cpu_seconds(pool_pids if side == "pool" else dask_pids)
+                    w0, h0 = cpu_seconds(pool_pids if side == "pool" else dask_pids)
                     if side == "pool":
                         wall[side] += run_pool(pool, part, part_fps, settings, fn)
                     else:
                         wall[side] += run_dask(client, part, part_fps, settings, fn)
-                    cpu[side] += cpu_seconds(pool_pids if side == "pool" else dask_pids) - c0
+                    w1, h1 = cpu_seconds(pool_pids if side == "pool" else dask_pids)
+                    cpu[side] += (w1 - w0) + (h1 - h0)
+                    here[side] += h1 - h0
                 docs += len(part)
             print(f"after round {r + 1}: pool {docs / wall['pool']:.2f} docs/s, Dask {docs / wall['dask']:.2f} docs/s")
         pool_rate, dask_rate = docs / wall["pool"], docs / wall["dask"]
         print(f"process pool ({args.workers} processes): {pool_rate:.2f} docs/s, {docs / cpu['pool']:.2f} docs per CPU-second")
         print(f"Dask ({args.workers} workers x 1 thread): {dask_rate:.2f} docs/s, {docs / cpu['dask']:.2f} docs per CPU-second")
+        print(
+            f"CPU ms per document: pool {1000 * cpu['pool'] / docs:.0f} (here {1000 * here['pool'] / docs:.0f}), "
+            f"Dask {1000 * cpu['dask'] / docs:.0f} (here, client and scheduler {1000 * here['dask'] / docs:.0f})"
+        )
         print(f"ratio Dask / pool: {dask_rate / pool_rate:.3f} docs/s (goal >= 0.9), {cpu['pool'] / cpu['dask']:.3f} per CPU-second")
         best_dask = dask_rate
 
