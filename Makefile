@@ -62,8 +62,8 @@ $(VENDOR)/.built: package.json package-lock.json
 
 # Re-pin after changing dependencies in pyproject.toml (run in a fresh venv to drop strays).
 lock: $(BIN)/python
-	$(BIN)/pip freeze --exclude-editable | grep -v -i -E '^(pytest|pytest-timeout|hypothesis|iniconfig|pluggy|sortedcontainers)==' > requirements.lock
-	$(BIN)/pip freeze --exclude-editable | grep -i -E '^(pytest|pytest-timeout|hypothesis|iniconfig|pluggy|sortedcontainers)==' > requirements-dev.lock
+	$(BIN)/pip freeze --exclude-editable | grep -v -i -E '^(pytest|pytest-timeout|hypothesis|iniconfig|pluggy|sortedcontainers|playwright|greenlet|schemathesis|harfile|hypothesis-graphql|graphql-core|jsonschema_rs|pyrate-limiter|Werkzeug)==' > requirements.lock
+	$(BIN)/pip freeze --exclude-editable | grep -i -E '^(pytest|pytest-timeout|hypothesis|iniconfig|pluggy|sortedcontainers|playwright|greenlet|schemathesis|harfile|hypothesis-graphql|graphql-core|jsonschema_rs|pyrate-limiter|Werkzeug)==' > requirements-dev.lock
 
 bench: install
 	$(BIN)/python benchmarks/ingest.py

@@ -80,6 +80,7 @@ def test_write_is_atomic_and_idempotent(store_url: str) -> None:
     assert stored.places[0]["geonames_id"] == 1283240
     assert stored.themes[0]["evidence"] == ["earthquake"]
     assert store.document(doc.id[:8]) is not None  # unique prefix
+    assert store.has_input("elsewhere/b.txt") and not store.has_input("never.txt")
     store.close()
 
 

@@ -180,10 +180,8 @@ def _require() -> None:
 
 
 def _in_store(store: "Store", input: str) -> bool:
-    # Store.has_input is asked of the store layer (see docs/batch.md); until it
-    # exists, inputs already ingested are analysed again and loading skips them.
-    has_input = getattr(store, "has_input", None)
-    return bool(has_input(input)) if has_input is not None else False
+    """Inputs already stored (by ``ingest`` or an earlier batch) are not analysed again."""
+    return store.has_input(input)
 
 
 @contextlib.contextmanager

@@ -181,14 +181,12 @@ def search(
         if len(k) != 1 or isinstance(k[0], bool) or not isinstance(k[0], int) or not 0 <= k[0] <= 100_000:
             raise invalid("E414", "cursor is not one this query returned")
         offset = k[0]
-    if sq.scope_clause(None, scope) is not None:
-        return Page((), None, limit)
     d = f.dates
     hits = fts(
         _engine(store), text, limit=limit + 1, offset=offset,
         date_from=d.start.isoformat() if d and d.start else None, date_to=d.end.isoformat() if d and d.end else None,
         language=f.languages[0] if f.languages else None, source=f.sources[0] if f.sources else None,
-        include_duplicates=f.include_duplicates,
+        include_duplicates=f.include_duplicates, scope=scope,
     )
     items = tuple(SearchResult(h.id, h.title, h.published, h.language, h.source, h.snippet, h.rank) for h in hits[:limit])
     return Page(items, cur.encode([offset + limit], qkey) if len(hits) > limit else None, limit)

@@ -254,14 +254,3 @@ def list_audit(engine: Engine, limit: int = 200) -> list[dict[str, Any]]:
     with engine.connect() as conn:
         rows = conn.execute(sa.select(audit_log).order_by(a.id.desc()).limit(max(1, min(limit, 10_000))))
         return [dict(r._mapping) for r in rows]
-
-
-def use_collections() -> None:
-    """Make the query layer's access-control hook test collection membership.
-
-    ``store.queries.scope_clause`` is the documented hook ("the web issue replaces this");
-    until it calls :func:`scope_clause` itself, the web app installs it here at start-up.
-    """
-    from . import queries
-
-    queries.scope_clause = scope_clause  # type: ignore[assignment]

@@ -85,6 +85,10 @@ class Store:
     def has_document(self, doc_id: str) -> bool:
         return read.has_document(self.engine, doc_id)
 
+    def has_input(self, input: str) -> bool:
+        """Whether some stored document came from ``input`` (a path, URL or feed entry)."""
+        return read.has_input(self.engine, input)
+
     def record_failure(self, input: str, reason: str, stage: str) -> None:
         now = dt.datetime.now(dt.timezone.utc)
         with self.engine.begin() as conn:

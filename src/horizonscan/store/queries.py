@@ -93,14 +93,14 @@ def _in(col: Any, values: Sequence[Any]) -> ColumnElement[bool]:
 
 
 def scope_clause(doc_id: Any, scope: Scope) -> ColumnElement[bool] | None:
-    """Access control hook: None sees everything; otherwise only allowed collections.
+    """Access control: None (no condition) for an unrestricted scope, else collection membership.
 
-    Collections do not exist yet, so every document belongs to ``default``; the web
-    issue replaces this with a membership test on the collection tables.
+    The one place a scope becomes SQL for every read path; the rule itself lives
+    with the collection tables in ``store.accounts``.
     """
-    if scope is None or DEFAULT_COLLECTION in scope:
-        return None
-    return sa.false()
+    from .accounts import scope_clause as membership
+
+    return membership(doc_id, scope)
 
 
 def _precision_class(precision: Any, cls: str) -> ColumnElement[bool]:

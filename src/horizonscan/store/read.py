@@ -51,6 +51,12 @@ def has_document(engine: Engine, doc_id: str) -> bool:
         return conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None
 
 
+def has_input(engine: Engine, input: str) -> bool:
+    with engine.connect() as conn:
+        q = sa.select(document_inputs.c.id).where(document_inputs.c.input == input).limit(1)
+        return conn.execute(q).first() is not None
+
+
 def status(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         n_docs = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()

@@ -70,6 +70,7 @@ def search(
     language: str | None = None,
     source: str | None = None,
     include_duplicates: bool = False,
+    scope: "frozenset[str] | set[str] | None" = None,
 ) -> list[SearchHit]:
     # NUL cannot travel in PostgreSQL text; it means nothing in a query anyway.
     query = (query or "").replace("\x00", "")
@@ -94,6 +95,11 @@ def search(
         )
     if not include_duplicates:
         filters.append(d.duplicate_of.is_(None))
+    from .accounts import scope_clause
+
+    visible = scope_clause(d.id, scope)
+    if visible is not None:
+        filters.append(visible)
     if engine.dialect.name == "sqlite":
         return _search_sqlite(engine, query, filters, limit, offset)
     if engine.dialect.name == "postgresql":

@@ -26,7 +26,6 @@ from ..errors import HorizonscanError
 from ..query import QueryError
 from ..settings import Settings
 from ..store import open_store
-from ..store.accounts import use_collections
 from .authz import AuthError, principal
 from .security import CSRF_COOKIE, GuardMiddleware, RateLimiter, new_token
 
@@ -65,7 +64,6 @@ class WebConfig:
 def create_app(db_url: str, config: WebConfig | None = None, settings: Settings | None = None) -> FastAPI:
     config = config or WebConfig()
     store = open_store(db_url)
-    use_collections()
     app = FastAPI(
         title="horizonscan API",
         version="1",

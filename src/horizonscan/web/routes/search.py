@@ -17,48 +17,23 @@ from ..authz import require
 from .common import ctx
 
 router = APIRouter()
-BATCH = 100
 MAX_OFFSET = 10_000
 Q = Annotated[str, Query(min_length=1, max_length=1000, description="words, \"phrases\", OR, -excluded")]
 
 
 def scoped_search(store: Store, who: Principal, text: str, *, language: str | None, date_from: str | None,
                   date_to: str | None, limit: int, offset: int) -> tuple[list[SearchHit], int | None]:
-    """Ranked hits the user may read, from ``offset`` in the list of readable hits.
-
-    The store's search has no collection filter yet, so hits are read in batches and
-    kept only when readable; unreadable ones are never returned or counted.
-    """
+    """Ranked hits the user may read, from ``offset``; access control is applied in the store's search."""
     f = make_filter(language=language or None, date_from=date_from or None, date_to=date_to or None)
     d = f.dates
-    kwargs = dict(language=f.languages[0] if f.languages else None,
-                  date_from=d.start.isoformat() if d and d.start else None,
-                  date_to=d.end.isoformat() if d and d.end else None)
-    readable_seen = 0
-    out: list[SearchHit] = []
-    raw = 0
-    size = offset + limit + 1  # usually every hit is readable: one short read is enough
-    while len(out) <= limit and raw < MAX_OFFSET + BATCH * 10:
-        hits = store.search(text, limit=size, offset=raw, **kwargs)
-        raw += len(hits)
-        ok = _readable(store, who, [h.id for h in hits])
-        for h in hits:
-            if h.id not in ok:
-                continue
-            if readable_seen >= offset:
-                out.append(h)
-            readable_seen += 1
-        if len(hits) < size:
-            break
-        size = BATCH
-    more = len(out) > limit
-    return out[:limit], (offset + limit if more and offset + limit <= MAX_OFFSET else None)
-
-
-def _readable(store: Store, who: Principal, ids: list[str]) -> set[str]:
-    from ...store.accounts import readable
-
-    return set(ids) if who.scope is None else readable(store.engine, ids, who.scope)
+    hits = store.search(
+        text, limit=limit + 1, offset=offset, scope=who.scope,
+        language=f.languages[0] if f.languages else None,
+        date_from=d.start.isoformat() if d and d.start else None,
+        date_to=d.end.isoformat() if d and d.end else None,
+    )
+    more = len(hits) > limit
+    return hits[:limit], (offset + limit if more and offset + limit <= MAX_OFFSET else None)
 
 
 def _facets(hits: list[SearchHit]) -> dict[str, list[tuple[str, int]]]:
