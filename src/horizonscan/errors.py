@@ -1,6 +1,8 @@
 """Errors with stable codes (E###), so logs, docs and tests can refer to them.
 
-E1xx ingest/readers, E2xx topic packs and analysis, E3xx store, E4xx query, E5xx CLI usage.
+E1xx ingest and readers, E2xx topic packs and analysis, E25x batch quarantine, E3xx store,
+E4xx search and query, E50x accounts, E51x batch runs, E52x web access and requests.
+The full list is in docs/errors.md.
 """
 
 from __future__ import annotations

@@ -249,7 +249,7 @@ def _analyse_on(
         elif fut.status == "error":
             run.quarantine(item.input, fp, quarantine_reason(fut.exception(), retries))
         else:  # cancelled: the scheduler lost it; stop, a re-run resumes here
-            raise BatchError(f"E513 the cluster lost the task for {item.input} ({fut.status})")
+            raise BatchError(f"E516 the cluster lost the task for {item.input} ({fut.status})")
         fut.release()
         progress += 1
         if on_progress:
