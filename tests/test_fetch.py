@@ -169,3 +169,18 @@ def test_refused_connection_is_a_fetch_error() -> None:
 def test_fetch_error_is_a_read_error() -> None:
     # The ingest driver catches ReadError for every input, URLs included.
     assert issubclass(FetchError, ReadError)
+
+
+def test_private_addresses_refused_when_not_allowed() -> None:
+    """A shared server refuses URLs on its own network, also behind a redirect (SSRF)."""
+    from helpers import respond, serve
+
+    from horizonscan.errors import FetchError
+    from horizonscan.ingest.fetch import fetch
+    from horizonscan.settings import Settings
+
+    closed = Settings(fetch_private=False, fetch_timeout=2)
+    with serve({"/page": respond(200, b"<html><body><p>hello</p></body></html>")}) as base:
+        with pytest.raises(FetchError, match="E125"):
+            fetch(f"{base}/page", closed)
+        assert fetch(f"{base}/page", Settings(fetch_private=True, fetch_timeout=2)).status == 200

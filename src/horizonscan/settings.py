@@ -32,6 +32,9 @@ class Settings:
     max_chars: int = field(default_factory=lambda: _int("HORIZONSCAN_MAX_CHARS", 20_000_000))
     fetch_timeout: float = field(default_factory=lambda: _float("HORIZONSCAN_FETCH_TIMEOUT", 20.0))
     max_redirects: int = field(default_factory=lambda: _int("HORIZONSCAN_MAX_REDIRECTS", 5))
+    # Whether URLs may point at loopback/private addresses. On for the CLI (a user's own
+    # intranet); the web server turns it off unless HORIZONSCAN_FETCH_PRIVATE=1 is set.
+    fetch_private: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_FETCH_PRIVATE", "1") == "1")
     # Wall-clock limit for analysing one document, in seconds.
     analyse_timeout: float = field(default_factory=lambda: _float("HORIZONSCAN_ANALYSE_TIMEOUT", 120.0))
     pack: str = field(default_factory=lambda: os.environ.get("HORIZONSCAN_PACK", "china_abroad"))

@@ -6,6 +6,8 @@ code, so the ingest driver can record it as the reason the input was skipped.
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -44,6 +46,22 @@ def check_url(url: str) -> None:
         raise FetchError("E124 invalid URL (no host)")
 
 
+def check_public(host: str) -> None:
+    """Refuse hosts that resolve to loopback, private, link-local or other non-global addresses.
+
+    A shared server must not let its users reach its own network through uploads of
+    URLs (server-side request forgery); every redirect hop is checked too.
+    """
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return  # the request itself will fail with a clear E124
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if not address.is_global:
+            raise FetchError(f"E125 refusing to fetch a local or private address ({host})")
+
+
 def fetch(url: str, settings: Settings | None = None) -> Fetched:
     """GET ``url`` and return its body, or raise ``FetchError`` (E105, E108, E121-E124)."""
     settings = settings or Settings()
@@ -59,6 +77,7 @@ def fetch(url: str, settings: Settings | None = None) -> Fetched:
         timeout=httpx.Timeout(timeout),
         headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
         mounts={pattern: None for pattern in _LOOPBACK},
+        event_hooks={} if settings.fetch_private else {"request": [lambda request: check_public(request.url.host)]},
     )
     try:
         with client, client.stream("GET", url) as response:
@@ -78,6 +97,8 @@ def fetch(url: str, settings: Settings | None = None) -> Fetched:
                 if time.monotonic() > deadline:
                     raise FetchError(f"E121 timed out after {TOTAL_TIMEOUTS * timeout:g} s (download too slow)")
             return Fetched(url, str(response.url), status, response.headers.get("content-type"), bytes(body))
+    except FetchError:
+        raise
     except httpx.TooManyRedirects:
         raise FetchError(f"E123 too many redirects (more than {settings.max_redirects})") from None
     except httpx.TimeoutException:

@@ -75,7 +75,8 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     )
     app.state.store = store
     app.state.accounts = Accounts(store.engine)
-    app.state.settings = settings or Settings(db_url=db_url)
+    # Uploaded URLs must not reach the server's own network unless the admin allows it.
+    app.state.settings = settings or Settings(db_url=db_url, fetch_private=os.environ.get("HORIZONSCAN_FETCH_PRIVATE") == "1")
     app.state.config = config
     app.state.login_limiter = RateLimiter(config.failed_logins, 15 * 60)
     app.state.templates = _templates()
