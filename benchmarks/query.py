@@ -6,7 +6,8 @@ toward China and its partners, dates over five years at day/month/year precision
 places from GeoNames cities, text drawn from the words of the demo notes — using bulk
 inserts (executemany in large batches on SQLite with synchronous=OFF; COPY on
 PostgreSQL). It prints the build time, then p50/p95 latency of 12 representative
-queries run through ``horizonscan.query`` (the code the CLI and web use), and the
+queries (and three whole-corpus or per-actor aggregates of the web app) run through
+``horizonscan.query`` (the code the CLI and web use), and the
 EXPLAIN plan lines of every statement each query runs, once.
 
     python benchmarks/query.py                       # 100k documents, 1M events, both backends
@@ -236,7 +237,7 @@ def build(url: str, n_docs: int, n_events: int) -> float:
 
 
 def queries() -> list[tuple[str, str, Callable[[Any], Any]]]:
-    """(name, class, call) for the 12 representative queries; class sets the goal."""
+    """(name, class, call) for the 12 representative queries and three the web app runs; class sets the goal."""
     from horizonscan import query as q
 
     mk = q.make_filter
@@ -253,6 +254,10 @@ def queries() -> list[tuple[str, str, Callable[[Any], Any]]]:
         ("new-since month vs 6 months", "trend", lambda s: q.new_since(s, "2023-12-01", until="2023-12-31", kinds=["event_type", "actor"])),
         ("radius 300 km of Almaty 2022", "geo", lambda s: q.count_events(s, mk(near="43.24,76.95,300", date_from="2022", date_to="2022"))),
         ("page of AID events to Central Asia", "list", lambda s: q.find_events(s, mk(type="AID", target_country="central-asia"), limit=50)),
+        # the whole-corpus aggregates of the web dashboard (docs/web.md)
+        ("dashboard: top 10 actors, all events", "dashboard", lambda s: q.top_actors(s, None, basis="events", top=10)),
+        ("dashboard: events by type per year", "dashboard", lambda s: q.timeline(s, None, granularity="year", by="type", top_keys=8)),
+        ("actor profile: timeline by year", "timeline", lambda s: q.timeline(s, mk(actor="company:c0"), granularity="year")),
     ]
 
 

@@ -328,6 +328,8 @@ def _all_answers(store: Store) -> dict[str, Any]:
         "network": [q.network(store, level=lv, top=50) for lv in ("actor", "country")],
         "cooccurrence": [q.cooccurrence(store, unit=u, top=50) for u in ("document", "sentence")],
         "actors": [q.top_actors(store, basis=b, top=50) for b in ("mentions", "events")],
+        "actor_split": [(q.count_events(store, q.make_filter(actor=a)), q.timeline(store, q.make_filter(actor=a), granularity="week"))
+                        for a in ("CHN", "KAZ", "company:cnpc")],
         "places": [q.top_places(store, basis=b, top=50) for b in ("mentions", "events")],
         "new_since": q.new_since(store, "2021-06-01", min_count=1, min_ratio=1.0),
         "near": q.find_events(store, q.make_filter(near="40,70,1500")),
@@ -345,3 +347,23 @@ def test_parity_sqlite_postgresql(stores: dict[str, Any]) -> None:
             assert sorted(lite[key]) == sorted(pg[key]), key  # ranks differ by design (bm25 vs ts_rank)
         else:
             assert lite[key] == pg[key], key
+
+
+def test_actor_on_either_side_split(store: Store) -> None:
+    """Counts, timelines and top actors that run per actor side agree with the events listed
+    (find_events keeps the single OR); with "CHN,KAZ" an event CHN→KAZ is counted once."""
+    for actor in [*ACTORS, "CHN,KAZ"]:
+        f = q.make_filter(actor=actor)
+        listed = q.find_events(store, f, limit=1000).items
+        assert q.count_events(store, f) == len(listed), actor
+        assert q.count_events(store, f, unit="clusters") == len({e.cluster_id for e in listed}), actor
+        years: dict[str, int] = {}
+        for e in listed:
+            if e.date_start is not None:
+                years[e.date_start[:4]] = years.get(e.date_start[:4], 0) + 1
+        assert {p.period: p.count for p in q.timeline(store, f, granularity="year").points} == years, actor
+    everything = q.find_events(store, limit=1000).items
+    for a in q.top_actors(store, basis="events", top=50):
+        assert a.as_source == sum(e.source_actor_id == a.id for e in everything)
+        assert a.as_target == sum(e.target_actor_id == a.id for e in everything)
+        assert a.count == sum(a.id in (e.source_actor_id, e.target_actor_id) for e in everything)

@@ -174,13 +174,26 @@ def bbox_clause(lat: Any, lon: Any, b: BBox) -> ColumnElement[bool]:
 # ---------------------------------------------------------------- event filters
 
 
-def event_where(conn: Connection, f: Filter, scope: Scope) -> list[ColumnElement[bool]]:
+def event_where(conn: Connection, f: Filter, scope: Scope, side: str | None = None) -> list[ColumnElement[bool]]:
+    """Conditions on ``events`` for ``f``.
+
+    ``side`` splits the "actor on either side" filter into two disjoint halves whose
+    union is the whole: ``"source"`` (the actor is the source) and ``"target"`` (the
+    actor is the target and not also the source). Each half is answered from the
+    covering index led by its actor column, where the OR of both needs a table
+    lookup per event (see :func:`_sides`).
+    """
     w: list[ColumnElement[bool]] = []
     if f.types:
         w.append(_in(E.type, f.types))
     if f.modes:
         w.append(_in(E.mode, f.modes))
-    if f.actors:
+    if f.actors and side == "source":
+        w.append(_in(E.source_actor_id, f.actors))
+    elif f.actors and side == "target":
+        w.append(_in(E.target_actor_id, f.actors))
+        w.append(sa.or_(E.source_actor_id.is_(None), sa.not_(_in(E.source_actor_id, f.actors))))
+    elif f.actors:
         w.append(sa.or_(_in(E.source_actor_id, f.actors), _in(E.target_actor_id, f.actors)))
     if f.source_actors:
         w.append(_in(E.source_actor_id, f.source_actors))
@@ -307,9 +320,21 @@ def select_events(
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
+def _sides(f: Filter) -> tuple[str | None, ...]:
+    """The disjoint halves a query over ``f`` runs as (``event_where(side=...)``): both
+    sides of an "actor on either side" filter, else the one unsplit query."""
+    return ("source", "target") if f.actors else (None,)
+
+
 def count_events(conn: Connection, f: Filter, scope: Scope, unit: str = "events") -> int:
-    what = sa.func.count(sa.distinct(E.cluster_id)) if unit == "clusters" else sa.func.count()
-    return int(conn.execute(sa.select(what).select_from(events).where(*event_where(conn, f, scope))).scalar_one())
+    if unit == "clusters":
+        if len(_sides(f)) == 1:
+            what = sa.func.count(sa.distinct(E.cluster_id))
+            return int(conn.execute(sa.select(what).select_from(events).where(*event_where(conn, f, scope))).scalar_one())
+        ids = sa.union_all(*(sa.select(E.cluster_id.label("c")).where(*event_where(conn, f, scope, side)) for side in _sides(f))).subquery("e")
+        return int(conn.execute(sa.select(sa.func.count(sa.distinct(ids.c.c)))).scalar_one())
+    return sum(int(conn.execute(sa.select(sa.func.count()).select_from(events).where(*event_where(conn, f, scope, side))).scalar_one())
+               for side in _sides(f))
 
 
 DOCUMENT_COLUMNS = ("id", "title", "published", "published_start", "language", "source", "url", "duplicate_of")
@@ -403,17 +428,31 @@ def timeline_rows(
     conn: Connection, f: Filter, scope: Scope, granularity: str, by: str | None, max_rows: int
 ) -> tuple[list[tuple[str | None, str | None, Any, int]], bool]:
     """Counts grouped by (bucket start, precision, split value); bucket start is the day,
-    month (``YYYY-MM``) or year (``YYYY``) prefix of ``date_start``, None for undated events.
+    month (``YYYY-MM``) or year (``YYYY``) prefix of ``date_start``, or for weeks the ISO day
+    of their Monday; None for undated events.
     Returns the rows and whether ``max_rows`` was exceeded."""
-    width = {"day": 10, "week": 10, "month": 7, "quarter": 7, "year": 4}[granularity]
-    bucket = sa.func.substr(E.date_start, 1, width)
+    if granularity == "week":
+        bucket = _monday(conn, E.date_start)  # one group per week, not per day
+    else:
+        bucket = sa.func.substr(E.date_start, 1, {"day": 10, "month": 7, "quarter": 7, "year": 4}[granularity])
     key = EVENT_FACETS[by] if by else sa.literal(None, sa.String)
     src: Any = events.join(documents, D.id == E.document_id) if by and _needs_documents(key) else events
     cols = [bucket.label("bucket"), E.date_precision.label("precision"), key.label("key"), sa.func.count().label("n")]
     groups = [bucket, E.date_precision] + ([key] if by else [])
-    q = sa.select(*cols).select_from(src).where(*event_where(conn, f, scope)).group_by(*groups).limit(max_rows + 1)
-    rows = [(r.bucket, r.precision, r.key, int(r.n)) for r in conn.execute(q)]
+    merged: dict[tuple[Any, Any, Any], int] = {}
+    for side in _sides(f):
+        q = sa.select(*cols).select_from(src).where(*event_where(conn, f, scope, side)).group_by(*groups).limit(max_rows + 1)
+        for b, p, k, n in conn.execute(q).all():  # fetchall: a timeline can be thousands of rows
+            merged[(b, p, k)] = merged.get((b, p, k), 0) + int(n)
+    rows = [(b, p, k, n) for (b, p, k), n in merged.items()]
     return rows[:max_rows], len(rows) > max_rows
+
+
+def _monday(conn: Connection, day: Any) -> Any:
+    """ISO day of the Monday starting the ISO week of ISO day ``day`` (None stays None)."""
+    if conn.dialect.name == "postgresql":
+        return sa.func.to_char(sa.func.date_trunc("week", sa.cast(day, sa.Date)), "YYYY-MM-DD")
+    return sa.func.date(day, "weekday 0", "-6 days")  # to the Sunday ending the week, then back to its Monday
 
 
 # ---------------------------------------------------------------- networks
@@ -491,40 +530,52 @@ def actor_rows(conn: Connection, f: Filter, scope: Scope, basis: str, kinds: Seq
 
     basis "mentions": documents mentioning the actor (document filter); "events": events
     with the actor as source or target (event filter)."""
-    if basis == "mentions":
-        m = mentions.c
-        n = sa.func.count(sa.distinct(m.document_id)).label("n")
-        q = (
-            sa.select(m.actor_id.label("a"), n)
-            .join_from(mentions, documents, D.id == m.document_id)
-            .where(m.actor_id.is_not(None), *document_where(conn, f, scope))
-            .group_by(m.actor_id)
-        )
-        if kinds:
-            q = q.where(m.actor_id.in_(sa.select(actors.c.id).where(_in(actors.c.kind, kinds))))
-        q = q.order_by(n.desc(), _binary(m.actor_id, conn).asc()).limit(top)
-        ranked = [(r.a, int(r.n)) for r in conn.execute(q)]
-        ev = Filter(include_duplicates=f.include_duplicates)
-    else:
-        w = event_where(conn, f, scope)
-        side = sa.union_all(
-            sa.select(E.source_actor_id.label("a")).where(*w, E.source_actor_id.is_not(None)),
-            sa.select(E.target_actor_id.label("a")).where(*w, E.target_actor_id.is_not(None), sa.func.coalesce(E.source_actor_id, "") != E.target_actor_id),
-        ).subquery("s")
-        n = sa.func.count().label("n")
-        q = sa.select(side.c.a, n).group_by(side.c.a)
-        if kinds:
-            q = q.where(side.c.a.in_(sa.select(actors.c.id).where(_in(actors.c.kind, kinds))))
-        q = q.order_by(n.desc(), _binary(side.c.a, conn).asc()).limit(top)
-        ranked = [(r.a, int(r.n)) for r in conn.execute(q)]
-        ev = f
+    if basis == "events":
+        return _event_actor_rows(conn, f, scope, kinds, top)
+    m = mentions.c
+    n = sa.func.count(sa.distinct(m.document_id)).label("n")
+    q = (
+        sa.select(m.actor_id.label("a"), n)
+        .join_from(mentions, documents, D.id == m.document_id)
+        .where(m.actor_id.is_not(None), *document_where(conn, f, scope))
+        .group_by(m.actor_id)
+    )
+    if kinds:
+        q = q.where(m.actor_id.in_(sa.select(actors.c.id).where(_in(actors.c.kind, kinds))))
+    q = q.order_by(n.desc(), _binary(m.actor_id, conn).asc()).limit(top)
+    ranked = [(r.a, int(r.n)) for r in conn.execute(q)]
     ids = [a for a, _ in ranked]
     if not ids:
         return []
-    w = event_where(conn, ev, scope)
+    w = event_where(conn, Filter(include_duplicates=f.include_duplicates), scope)
     as_src: dict[str, int] = dict(conn.execute(sa.select(E.source_actor_id, sa.func.count()).where(*w, E.source_actor_id.in_(ids)).group_by(E.source_actor_id)).all())
     as_tgt: dict[str, int] = dict(conn.execute(sa.select(E.target_actor_id, sa.func.count()).where(*w, E.target_actor_id.in_(ids)).group_by(E.target_actor_id)).all())
     return [(a, n, int(as_src.get(a, 0)), int(as_tgt.get(a, 0))) for a, n in ranked]
+
+
+def _event_actor_rows(conn: Connection, f: Filter, scope: Scope, kinds: Sequence[str], top: int) -> list[tuple[str, int, int, int]]:
+    """Actors by events, counted per side and merged: each side is one grouped pass over
+    the covering index led by its actor column (in index order, no sort), the target
+    side also counting the events whose source is the same actor (counted once)."""
+    w = event_where(conn, f, scope)
+    s, t = E.source_actor_id, E.target_actor_id
+    one = sa.literal(1, sa.Integer)
+    zero = sa.literal(0, sa.Integer)
+    by_source = sa.select(s.label("a"), sa.func.count().label("n"), sa.func.count().label("as_src"), zero.label("as_tgt")).where(*w, s.is_not(None)).group_by(s)
+    not_self = sa.case((sa.func.coalesce(s, "") != t, one), else_=zero)
+    by_target = sa.select(t.label("a"), sa.func.sum(not_self).label("n"), zero.label("as_src"), sa.func.count().label("as_tgt")).where(*w, t.is_not(None)).group_by(t)
+    if kinds:
+        of_kind = sa.select(actors.c.id).where(_in(actors.c.kind, kinds))
+        by_source, by_target = by_source.where(s.in_(of_kind)), by_target.where(t.in_(of_kind))
+    side = sa.union_all(by_source, by_target).subquery("side")
+    n = sa.func.sum(side.c.n).label("n")
+    q = (
+        sa.select(side.c.a, n, sa.func.sum(side.c.as_src).label("as_src"), sa.func.sum(side.c.as_tgt).label("as_tgt"))
+        .group_by(side.c.a)
+        .order_by(n.desc(), _binary(side.c.a, conn).asc())
+        .limit(top)
+    )
+    return [(r.a, int(r.n), int(r.as_src), int(r.as_tgt)) for r in conn.execute(q)]
 
 
 def place_rows(conn: Connection, f: Filter, scope: Scope, basis: str, top: int) -> list[tuple[str, str | None, float | None, float | None, int | None, int]]:

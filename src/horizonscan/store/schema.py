@@ -185,11 +185,11 @@ events = Table(
     Column("type", String(16), nullable=False, index=True),
     Column("mode", String(24)),
     Column("source_text", Text),
-    Column("source_actor_id", String(120), index=True),
+    Column("source_actor_id", String(120)),  # indexed below (migration 0004)
     Column("source_country", String(3), index=True),
     Column("source_sector", String(8)),
     Column("target_text", Text),
-    Column("target_actor_id", String(120), index=True),
+    Column("target_actor_id", String(120)),  # indexed below (migration 0004)
     Column("target_country", String(3), index=True),
     Column("target_sector", String(8)),
     Column("speaker_text", Text),
@@ -224,6 +224,15 @@ events = Table(
         )
     ),
     Index("ix_events_place_lat_lon", "place_lat", "place_lon"),  # bounding-box prefilter of geo searches
+    # Migration 0004: one covering index per actor side, so "actor on either side" runs as
+    # two index-only halves and top actors counts each side in index order; the target
+    # side carries the source actor to leave out events counted on the source side.
+    # And (type, source country) together, the pair timelines most often fix.
+    Index("ix_events_source_actor_cover", "source_actor_id", "date_start", "date_precision", "type", "negated", "hypothetical", "document_id"),
+    Index("ix_events_target_actor_cover", "target_actor_id", "date_start", "date_precision", "type", "negated", "hypothetical", "document_id",
+          "source_actor_id"),
+    Index("ix_events_type_source_cover", "type", "source_country", "date_start", "date_precision", "negated", "hypothetical", "document_id",
+          "target_country"),
 )
 
 # Near-duplicate detection: a MinHash signature per document and its LSH band keys.
