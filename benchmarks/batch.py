@@ -1,9 +1,11 @@
 """Batch analysis throughput: Dask (2 workers × 1 thread) against a plain process pool (2 processes).
 
-Both sides run the same task function (``horizonscan.batch.tasks.process_input``:
-read one file, detect its language, analyse it) on the same generated English
-news-like texts, with models loaded beforehand in every process (the warm-up is
-timed separately). The texts are processed in short blocks, alternating which
+Both sides run the same task function (``horizonscan.batch.tasks.process_chunk``:
+read a few files, detect their language, analyse them) on the same chunks of
+generated English news-like texts, grouped as ``analyse-batch`` groups them
+(``runner.plan_chunks``, ``--chunk`` inputs per task; ``--chunk 1`` gives one
+input per task), with models loaded beforehand in every process (the warm-up is
+timed separately). The chunks are processed in short blocks, alternating which
 side goes first, so other programs on the machine slow both alike; CPU seconds
 (workers plus this process) are counted too, as a measure that noise affects
 less. The goal is a ratio Dask/pool ≥ 0.9 in documents/s.
@@ -11,7 +13,7 @@ less. The goal is a ratio Dask/pool ≥ 0.9 in documents/s.
 ``--end-to-end`` also times ``run_batch`` on the same cluster: analysis plus
 Parquet partitions plus loading into a fresh SQLite store.
 
-    python benchmarks/batch.py                      # 200 texts of ~300 words, 2 rounds
+    python benchmarks/batch.py                      # 240 texts of ~300 words, 8 per task, 2 rounds
     python benchmarks/batch.py --docs 60 --rounds 1 --analyse-fn horizonscan.batch.testing:light_analyse
 """
 
@@ -74,31 +76,36 @@ def _ready(seconds: float) -> int:
     return os.getpid()
 
 
-def run_pool(pool: ProcessPoolExecutor, items: list[Any], fps: list[str], settings: Any, fn: str) -> float:
-    """Seconds for the pool to process ``items``."""
-    from horizonscan.batch.tasks import process_input
+def _check(results: list[Any], n: int) -> None:
+    flat = [r for chunk in results for r in chunk]
+    assert len(flat) == n and all(getattr(r, "documents", None) for r in flat), flat
 
-    n = len(items)
+
+def run_pool(pool: ProcessPoolExecutor, chunks: list[Any], settings: Any, fn: str) -> float:
+    """Seconds for the pool to process ``chunks`` (one task per chunk)."""
+    from horizonscan.batch.tasks import process_chunk
+
+    n = len(chunks)
     t = time.perf_counter()
-    results = list(pool.map(process_input, items, fps, [settings] * n, [fn] * n, chunksize=1))
+    results = list(pool.map(process_chunk, chunks, [settings] * n, [fn] * n, chunksize=1))
     elapsed = time.perf_counter() - t
-    assert len(results) == n and all(r.documents for r in results)
+    _check(results, sum(map(len, chunks)))
     return elapsed
 
 
-def run_dask(client: Any, items: list[Any], fps: list[str], settings: Any, fn: str) -> float:
-    """Seconds for the cluster to process ``items`` (same task function, one task per input)."""
-    from horizonscan.batch.tasks import process_input
+def run_dask(client: Any, chunks: list[Any], settings: Any, fn: str) -> float:
+    """Seconds for the cluster to process ``chunks`` (same task function, one task per chunk)."""
+    from horizonscan.batch.tasks import process_chunk
 
-    n = len(items)
+    n = len(chunks)
     t = time.perf_counter()
     futures = client.map(
-        process_input, items, fps, [settings] * n, [fn] * n, key=[f"bench-{uuid.uuid4().hex}" for _ in range(n)],
+        process_chunk, chunks, [settings] * n, [fn] * n, key=[f"bench-{uuid.uuid4().hex}" for _ in range(n)],
         pure=False,
     )
     results = client.gather(futures)
     elapsed = time.perf_counter() - t
-    assert len(results) == n and all(r.documents for r in results)
+    _check(results, sum(map(len, chunks)))
     return elapsed
 
 
@@ -116,10 +123,11 @@ def cpu_seconds(pids: list[int]) -> tuple[float, float]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--docs", type=int, default=200)
+    ap.add_argument("--docs", type=int, default=240)
     ap.add_argument("--words", type=int, default=300)
     ap.add_argument("--rounds", type=int, default=2)
-    ap.add_argument("--block", type=int, default=20, help="inputs per interleaved block")
+    ap.add_argument("--block", type=int, default=48, help="inputs per interleaved block (rounded to whole chunks)")
+    ap.add_argument("--chunk", type=int, default=None, help="most inputs per task (default as analyse-batch)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--analyse-fn", default="horizonscan.ingest.run:analyse_document")
     ap.add_argument("--saturation", type=float, default=1.0, help="distributed.scheduler.worker-saturation")
@@ -130,7 +138,7 @@ def main() -> None:
 
     from horizonscan.batch.cluster import local_cluster
     from horizonscan.batch.plugin import WarmUp
-    from horizonscan.batch.runner import fingerprint
+    from horizonscan.batch.runner import DEFAULT_CHUNK, fingerprint, plan_chunks
     from horizonscan.batch.tasks import warm_status, warm_up_safely
     from horizonscan.ingest.sources import expand
     from horizonscan.settings import Settings
@@ -144,7 +152,12 @@ def main() -> None:
         items = list(expand([str(folder)]))
         fps = [fingerprint(i) for i in items]
         total_words = sum(len(p.read_text().split()) for p in folder.iterdir())
-        print(f"{len(items)} texts, {total_words / len(items):.0f} words each on average; analyser {fn}")
+        chunk = args.chunk or DEFAULT_CHUNK
+        chunks = plan_chunks(list(zip(items, fps)), args.workers, chunk)
+        print(
+            f"{len(items)} texts, {total_words / len(items):.0f} words each on average; analyser {fn}; "
+            f"{len(chunks)} tasks of up to {max(map(len, chunks))} inputs"
+        )
 
         t = time.perf_counter()
         pool = ProcessPoolExecutor(
@@ -165,25 +178,25 @@ def main() -> None:
         # blocks, alternating which side goes first, and also count CPU seconds.
         pool_pids = sorted(pids)
         dask_pids = sorted(client.run(os.getpid).values())
-        block = max(1, args.block)
+        block = max(1, round(args.block / max(map(len, chunks))))  # in chunks
         wall = {"pool": 0.0, "dask": 0.0}
         cpu = {"pool": 0.0, "dask": 0.0}
         here = {"pool": 0.0, "dask": 0.0}  # of which in this process
         docs = 0
         for r in range(args.rounds):
-            for b, start in enumerate(range(0, len(items), block)):
-                part, part_fps = items[start:start + block], fps[start:start + block]
+            for b, start in enumerate(range(0, len(chunks), block)):
+                part = chunks[start:start + block]
                 order = ("pool", "dask") if (b + r) % 2 == 0 else ("dask", "pool")
                 for side in order:
                     w0, h0 = cpu_seconds(pool_pids if side == "pool" else dask_pids)
                     if side == "pool":
-                        wall[side] += run_pool(pool, part, part_fps, settings, fn)
+                        wall[side] += run_pool(pool, part, settings, fn)
                     else:
-                        wall[side] += run_dask(client, part, part_fps, settings, fn)
+                        wall[side] += run_dask(client, part, settings, fn)
                     w1, h1 = cpu_seconds(pool_pids if side == "pool" else dask_pids)
                     cpu[side] += (w1 - w0) + (h1 - h0)
                     here[side] += h1 - h0
-                docs += len(part)
+                docs += sum(map(len, part))
             print(f"after round {r + 1}: pool {docs / wall['pool']:.2f} docs/s, Dask {docs / wall['dask']:.2f} docs/s")
         pool_rate, dask_rate = docs / wall["pool"], docs / wall["dask"]
         print(f"process pool ({args.workers} processes): {pool_rate:.2f} docs/s, {docs / cpu['pool']:.2f} docs per CPU-second")
@@ -203,13 +216,13 @@ def main() -> None:
             store = open_store(db)
             report = run_batch(
                 [str(folder)], store, Settings(db_url=db), scheduler=cluster.scheduler_address, out=Path(tmp) / "out",
-                analyse_fn=fn,
+                analyse_fn=fn, chunk=chunk,
             )
             store.close()
             rate = report.added / report.seconds
             print(
                 f"end to end (analyse-batch: Dask + Parquet + SQLite): {rate:.2f} docs/s, "
-                f"{report.partitions} partitions; ratio to Dask analysis alone {rate / best_dask:.3f}"
+                f"{report.partitions} partitions, {report.tasks} tasks; ratio to Dask analysis alone {rate / best_dask:.3f}"
             )
         client.close()
         cluster.close()

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from horizonscan.batch import codec, partitions
-from horizonscan.batch.runner import default_out, fingerprint, load_partition, run_id_for
-from horizonscan.batch.tasks import InputResult, process_input, resolve
-from horizonscan.ingest.sources import expand
+from horizonscan.batch.runner import UNKNOWN_BYTES, default_out, fingerprint, load_partition, plan_chunks, run_id_for
+from horizonscan.batch.tasks import InputResult, Raised, process_chunk, process_input, resolve
+from horizonscan.ingest.sources import Item, expand
 from horizonscan.records import (
     Analysis,
     Citation,
@@ -123,6 +123,45 @@ def test_poison_hook_raises_and_logs(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(RuntimeError, match="poison"):
         _results(tmp_path / "in")
     assert len(log.read_text().splitlines()) == 1
+
+
+def test_a_chunk_keeps_the_other_inputs_when_one_raises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _corpus(tmp_path / "in", 3)
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    monkeypatch.setenv("HORIZONSCAN_TEST_POISON", "doc01=raise")
+    entries = [(item, fingerprint(item)) for item in expand([str(tmp_path / "in")])]
+    out = process_chunk(entries, Settings(), LIGHT)
+    assert [Path(r.input).name for r in out] == ["doc00.txt", "doc01.txt", "doc02.txt", "empty.txt"]
+    raised = out[1]
+    assert isinstance(raised, Raised) and raised.error.startswith("RuntimeError: test poison document")
+    assert raised.fingerprint == entries[1][1]
+    assert all(isinstance(r, InputResult) for i, r in enumerate(out) if i != 1)
+    assert out[0].documents and out[2].documents and out[3].failed_stage == "read"
+
+
+def _todo(sizes: list[int | None]) -> list[tuple[Item, str]]:
+    """Fake inputs: a file of each size, or a URL for None."""
+    return [
+        (Item(f"https://e.org/{i}"), "") if n is None else (Item(f"/d/{i}.txt", path=Path(f"/d/{i}.txt")), f"{n}:1")
+        for i, n in enumerate(sizes)
+    ]
+
+
+def test_plan_chunks_by_count_bytes_and_threads() -> None:
+    def shape(todo: list[tuple[Item, str]], threads: int, **kw: int) -> list[int]:
+        chunks = plan_chunks(todo, threads, **kw)
+        assert [e for c in chunks for e in c] == todo  # every input once, in order
+        return [len(c) for c in chunks]
+
+    many = _todo([2000] * 100)
+    assert shape(many, 2, chunk=8) == [8] * 12 + [4]
+    assert shape(many, 2, chunk=1) == [1] * 100
+    # A short run: about four tasks per thread, so the workers finish together.
+    assert shape(_todo([2000] * 20), 2, chunk=8) == [3] * 6 + [2]
+    assert shape(_todo([2000] * 5), 2, chunk=8) == [1] * 5
+    # Bytes: a big input goes alone; URLs count as UNKNOWN_BYTES.
+    assert shape(_todo([100, 100, 9000, 100] + [100] * 28), 1, chunk=8, chunk_bytes=5000) == [2, 1, 8, 8, 8, 5]
+    assert shape(_todo([None] * 64), 1, chunk=8, chunk_bytes=2 * UNKNOWN_BYTES) == [2] * 32
 
 
 def test_resolve_accepts_both_spellings() -> None:

@@ -131,7 +131,7 @@ def test_worker_killed_mid_task_loses_and_duplicates_nothing(cluster: Any, tmp_p
         retries=RETRIES, analyse_fn=LIGHT, partition_size=4, on_progress=kill_one,
     )
     assert killed, "the test never killed a worker"
-    assert report.ok and report.added == 16
+    assert report.ok and report.added == 16 and report.tasks == 8  # chunks of two (16 inputs, 2 threads)
     assert _rows_per_input(report.folder) == {str(folder / f"{n}.txt"): 1 for n in names}
     st = store.status()
     assert st["documents"] == 16 and st["inputs"] == 16 and st["failed"] == []
@@ -176,6 +176,43 @@ def test_poison_that_crashes_or_hangs_its_worker_is_quarantined(cluster: Any, tm
     assert _attempts(attempts_log, "CRASHDOC") == RETRIES + 1
     assert _attempts(attempts_log, "HANGDOC") == RETRIES + 1
     assert report.added == 2 and store.status()["documents"] == 2
+    store.close()
+    cluster.wait_for_workers(2, timeout=200)
+
+
+@pytest.mark.parametrize(
+    ("hook", "code", "attempts", "tasks"),
+    [
+        # Raised: once in its chunk, then RETRIES more times alone (RETRIES + 1 attempts, as without
+        # chunks); tasks: the 8 chunks and the input alone.
+        ("RAISEDOC", "E251", RETRIES + 1, 8 + 1),
+        # Crashed: its chunk is given up after RETRIES + 1 worker deaths, then the input alone as
+        # often; tasks: the 8 chunks and the crashed chunk split into 3 single tasks.
+        ("CRASHDOC", "E250", 2 * (RETRIES + 1), 8 + 3),
+    ],
+)
+def test_poison_inside_a_chunk_is_retried_alone_and_quarantined(
+    cluster: Any, tmp_path: Path, attempts_log: Path, hook: str, code: str, attempts: int, tasks: int
+) -> None:
+    """24 inputs in chunks of 3; the poison input is the middle one of the chunk doc12..doc14."""
+    names = [f"doc{i:02d}" for i in range(24)]
+    names[13] += f"-{hook}"
+    folder = _corpus(tmp_path / "in", names)
+    before = _attempts(attempts_log, hook)
+    db = f"sqlite:///{tmp_path / 'hs.db'}"
+    store = open_store(db)
+    report = run_batch(
+        [str(folder)], store, Settings(db_url=db), scheduler=cluster.scheduler.address, out=tmp_path / "out",
+        retries=RETRIES, analyse_fn=LIGHT, chunk=3,
+    )
+    assert [(Path(i).stem, why[:4]) for i, why in report.quarantined] == [(names[13], code)]
+    assert _attempts(attempts_log, hook) - before == attempts
+    assert report.submitted == 24 and report.tasks == tasks
+    assert report.added == 23
+    assert _rows_per_input(report.folder) == {str(folder / f"{n}.txt"): 1 for n in names}
+    st = store.status()
+    assert st["documents"] == 23 and st["inputs"] == 23
+    assert [(Path(f["input"]).stem, f["stage"]) for f in st["failed"]] == [(names[13], "analyse")]
     store.close()
     cluster.wait_for_workers(2, timeout=200)
 

@@ -1,6 +1,6 @@
 """Batch analysis beyond one machine: inputs analysed on a Dask cluster, results as Parquet.
 
-``run_batch`` expands inputs, runs one task per input on a Dask distributed
+``run_batch`` expands inputs, runs them in small chunks (one Dask task each) on a Dask distributed
 cluster (an existing one at ``scheduler``, else a LocalCluster), writes the
 results as atomic Parquet partitions under a run folder and loads them into
 the store idempotently. See docs/batch.md.

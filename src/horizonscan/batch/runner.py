@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import math
 import os
 import threading
 import time
@@ -26,7 +28,7 @@ from ..errors import HorizonscanError, StoreError
 from ..ingest.sources import Item, expand, is_url
 from ..settings import Settings
 from . import codec, partitions
-from .tasks import InputResult, one_line
+from .tasks import InputResult, Raised, one_line
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -34,6 +36,9 @@ if TYPE_CHECKING:
     from ..store import Store
 
 DEFAULT_ANALYSE_FN = "horizonscan.ingest.run:analyse_document"
+DEFAULT_CHUNK = 8  # at most this many inputs per task
+CHUNK_BYTES = 256 * 1024  # and at most about this many bytes of input (one bigger input goes alone)
+UNKNOWN_BYTES = 64 * 1024  # what a URL (size unknown before fetching) counts for
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -48,7 +53,8 @@ class BatchReport:
     inputs: int = 0  # distinct inputs after expansion
     resumed: int = 0  # already done in a committed partition of this run
     in_store: int = 0  # already in the store (by input), not analysed again
-    submitted: int = 0  # tasks sent to the cluster in this run
+    submitted: int = 0  # inputs sent to the cluster in this run
+    tasks: int = 0  # Dask tasks sent: chunks, and inputs retried alone
     added: int = 0
     near_duplicates: int = 0
     duplicates: int = 0
@@ -117,12 +123,16 @@ def run_batch(
     analyse_fn: str = DEFAULT_ANALYSE_FN,
     partition_size: int = 100,
     flush_seconds: float = 30.0,
+    chunk: int = DEFAULT_CHUNK,
+    chunk_bytes: int = CHUNK_BYTES,
     on_progress: ProgressFn | None = None,
 ) -> BatchReport:
     """Analyse ``inputs`` on Dask and load the results into ``store``; see docs/batch.md.
 
     ``analyse_fn`` is a dotted path (``module:function``) to a function
-    ``(Document, Settings) -> Analysis`` importable on every worker.
+    ``(Document, Settings) -> Analysis`` importable on every worker. Each task
+    takes up to ``chunk`` inputs and about ``chunk_bytes`` bytes of them
+    (``chunk=1``: one input per task).
     """
     started = time.perf_counter()
     _require()
@@ -162,7 +172,8 @@ def run_batch(
                 from .cluster import connect
 
                 with connect(scheduler, workers, retries) as client:
-                    _analyse_on(client, todo, settings, analyse_fn, retries, run, progress, len(items), on_progress)
+                    chunks = plan_chunks(todo, sum(client.nthreads().values()) or 1, chunk, chunk_bytes)
+                    _analyse_on(client, chunks, settings, analyse_fn, retries, run, progress, len(items), on_progress)
             run.finish()
         finally:
             run.close()
@@ -197,9 +208,39 @@ def _exclusive(folder: Path) -> Iterator[None]:
         yield
 
 
+def input_bytes(item: Item, fp: str) -> int:
+    """Size of a file input from its fingerprint (``size:mtime_ns``); URLs count as ``UNKNOWN_BYTES``."""
+    size, _, _ = fp.partition(":")
+    return int(size) if size.isdigit() else UNKNOWN_BYTES
+
+
+def plan_chunks(
+    todo: list[tuple[Item, str]], threads: int, chunk: int = DEFAULT_CHUNK, chunk_bytes: int = CHUNK_BYTES
+) -> list[list[tuple[Item, str]]]:
+    """Group inputs, in order, into tasks of at most ``chunk`` inputs and about ``chunk_bytes`` bytes.
+
+    A short run gets smaller chunks, so that every thread has about four tasks
+    and the workers finish together; an input bigger than ``chunk_bytes`` goes alone.
+    """
+    per_task = max(1, min(chunk, math.ceil(len(todo) / (4 * max(1, threads)))))
+    chunks: list[list[tuple[Item, str]]] = []
+    current: list[tuple[Item, str]] = []
+    size = 0
+    for item, fp in todo:
+        n = input_bytes(item, fp)
+        if current and (len(current) >= per_task or size + n > chunk_bytes):
+            chunks.append(current)
+            current, size = [], 0
+        current.append((item, fp))
+        size += n
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _analyse_on(
     client: "Client",
-    todo: list[tuple[Item, str]],
+    chunks: list[list[tuple[Item, str]]],
     settings: Settings,
     analyse_fn: str,
     retries: int,
@@ -208,10 +249,22 @@ def _analyse_on(
     total: int,
     on_progress: ProgressFn | None,
 ) -> None:
+    """Run ``chunks`` on the cluster, retrying and quarantining inputs one by one when needed.
+
+    A chunk of one input is a ``process_input`` task with ``retries`` Dask
+    retries, then quarantined, exactly as if there were no chunks. A bigger
+    chunk is a ``process_chunk`` task: an input that raised in it is retried
+    alone (``retries - 1`` more Dask retries, so ``retries + 1`` attempts in
+    all); a chunk that failed as a whole (its worker died ``allowed-failures + 1``
+    times) is split into single inputs, each with all its retries, so only the
+    input that kills workers is quarantined.
+    """
+    from collections import deque
+
     from distributed import as_completed
 
     from .plugin import WarmUp
-    from .tasks import process_input, warm_status
+    from .tasks import process_chunk, process_input, warm_status
 
     client.register_plugin(WarmUp(analyse_fn, settings), name=f"horizonscan-warm-up:{analyse_fn}")
     for worker, status in client.run(warm_status, analyse_fn).items():
@@ -223,38 +276,73 @@ def _analyse_on(
     # partitions, few enough that finished results do not pile up in memory.
     window = max(16, 8 * threads)
     nonce = uuid.uuid4().hex[:8]  # keys never collide with an earlier run on the same scheduler
-    pending = iter(enumerate(todo))
-    owner: dict[str, tuple[Item, str]] = {}
+    seq = itertools.count()
+    # Work still to send: (inputs, Dask retries); single inputs retried after a failure go first.
+    units: deque[tuple[list[tuple[Item, str]], int]] = deque((c, retries) for c in chunks)
+    owner: dict[str, tuple[list[tuple[Item, str]], int]] = {}
     queue = as_completed(loop=client.loop)
+    run.report.submitted += sum(len(c) for c in chunks)
 
     def submit_next() -> None:
-        nxt = next(pending, None)
-        if nxt is None:
-            return
-        index, (item, fp) = nxt
-        fut = client.submit(
-            process_input, item, fp, settings, analyse_fn,
-            key=f"horizonscan-input-{nonce}-{index}", retries=retries, pure=False,
-        )
-        owner[fut.key] = (item, fp)
+        entries, tries = units.popleft()
+        if len(entries) == 1:
+            item, fp = entries[0]
+            fut = client.submit(
+                process_input, item, fp, settings, analyse_fn,
+                key=f"horizonscan-input-{nonce}-{next(seq)}", retries=tries, pure=False,
+            )
+        else:  # exceptions are caught per input inside, so retrying the chunk would only redo the good ones
+            fut = client.submit(
+                process_chunk, entries, settings, analyse_fn,
+                key=f"horizonscan-chunk-{nonce}-{next(seq)}", retries=0, pure=False,
+            )
+        owner[fut.key] = (entries, tries)
         queue.add(fut)
-        run.report.submitted += 1
+        run.report.tasks += 1
 
-    for _ in range(window):
-        submit_next()
-    for fut in queue:
-        item, fp = owner.pop(fut.key)
-        if fut.status == "finished":
-            run.add(fut.result())
-        elif fut.status == "error":
-            run.quarantine(item.input, fp, quarantine_reason(fut.exception(), retries))
-        else:  # cancelled: the scheduler lost it; stop, a re-run resumes here
-            raise BatchError(f"E516 the cluster lost the task for {item.input} ({fut.status})")
-        fut.release()
+    def settled(input: str) -> None:
+        nonlocal progress
         progress += 1
         if on_progress:
-            on_progress(progress, total, item.input)
+            on_progress(progress, total, input)
+
+    while units and len(owner) < window:
         submit_next()
+    for fut in queue:
+        if fut.status in ("lost", "pending"):
+            # Its result was still on a worker that died before we fetched it;
+            # the scheduler computes it again (results are written only once we hold them).
+            queue.add(fut)
+            continue
+        entries, tries = owner.pop(fut.key)
+        if fut.status == "finished":
+            result = fut.result()
+            by_input = {item.input: (item, fp) for item, fp in entries}
+            for r in [result] if len(entries) == 1 else result:
+                if isinstance(r, Raised):
+                    if retries == 0:
+                        run.quarantine(r.input, r.fingerprint, quarantined_after(retries, r.error))
+                    else:  # one attempt done; Dask makes the others on any worker
+                        units.appendleft(([by_input[r.input]], retries - 1))
+                        continue
+                else:
+                    run.add(r)
+                settled(r.input)
+        elif fut.status == "error" and len(entries) == 1:
+            item, fp = entries[0]
+            run.quarantine(item.input, fp, quarantine_reason(fut.exception(), retries))
+            settled(item.input)
+        elif fut.status == "error":  # the chunk failed as a whole: find the culprit with one input per task
+            units.extendleft(reversed([([entry], retries) for entry in entries]))
+        else:  # cancelled: the scheduler lost it; stop, a re-run resumes here
+            raise BatchError(f"E516 the cluster lost the task for {entries[0][0].input} ({fut.status})")
+        fut.release()
+        while units and len(owner) < window:
+            submit_next()
+
+
+def quarantined_after(retries: int, error: str) -> str:
+    return f"E251 quarantined after {retries + 1} attempts: {error}"[:500]
 
 
 def quarantine_reason(exc: BaseException | None, retries: int) -> str:
@@ -263,7 +351,7 @@ def quarantine_reason(exc: BaseException | None, retries: int) -> str:
     if isinstance(exc, KilledWorker):
         return "E250 quarantined: a worker died each time it analysed this input (crash, memory or time limit)"
     what = f"{type(exc).__name__}: {one_line(exc)}" if exc is not None else "unknown error"
-    return f"E251 quarantined after {retries + 1} attempts: {what}"[:500]
+    return quarantined_after(retries, what)
 
 
 class _Run:

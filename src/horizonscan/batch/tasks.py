@@ -1,4 +1,9 @@
-"""What one Dask task does: read one input, analyse each document, return plain records.
+"""What one Dask task does: read and analyse one input, or a small chunk of inputs.
+
+A task costs Dask about 10 ms of CPU on top of the work (measured, see
+docs/batch.md), so small inputs travel in chunks (``process_chunk``) and that
+cost is paid once per chunk. Inside a chunk each input is caught on its own:
+one input that raises does not fail the others; the runner retries it alone.
 
 This module is imported by every worker, so it must stay importable without
 dask (the process-pool benchmark calls the same functions) and keep no state
@@ -55,6 +60,16 @@ class InputResult:
     documents: tuple[Analysed, ...] = ()
     failed_stage: str | None = None  # read or fetch: the input could not be read (not retried)
     reason: str | None = None
+    worker_pid: int = field(default_factory=os.getpid)
+
+
+@dataclass(frozen=True)
+class Raised:
+    """An input whose reading or analysis raised inside a chunk; the runner retries it alone."""
+
+    input: str
+    fingerprint: str
+    error: str  # "ExceptionType: first line of the message"
     worker_pid: int = field(default_factory=os.getpid)
 
 
@@ -118,6 +133,23 @@ def process_input(item: Item, fingerprint: str, settings: Settings, analyse_fn: 
             analysis, error = None, one_line(exc)
         out.append(Analysed(label, doc, analysis, error))
     return InputResult(item.input, fingerprint, tuple(out))
+
+
+def process_chunk(entries: list[tuple[Item, str]], settings: Settings, analyse_fn: str) -> list[InputResult | Raised]:
+    """``process_input`` for each ``(item, fingerprint)``, one result per entry, in order.
+
+    An exception from one input becomes a ``Raised`` entry instead of failing the
+    chunk, so the other inputs' results are kept. Only a crash of the whole
+    worker (or a BaseException such as SystemExit) loses the chunk; the runner
+    then retries its inputs one per task, so only a poison input is quarantined.
+    """
+    out: list[InputResult | Raised] = []
+    for item, fp in entries:
+        try:
+            out.append(process_input(item, fp, settings, analyse_fn))
+        except Exception as exc:
+            out.append(Raised(item.input, fp, f"{type(exc).__name__}: {one_line(exc)}"))
+    return out
 
 
 def _test_hooks(name: str) -> None:

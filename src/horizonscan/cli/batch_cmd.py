@@ -27,6 +27,9 @@ def analyse_batch(
     ),
     retries: int = typer.Option(2, "--retries", min=0, help="Retries of a failing input before it is quarantined."),
     partition_size: int = typer.Option(100, "--partition-size", min=1, help="Documents per Parquet partition."),
+    chunk: int = typer.Option(
+        8, "--chunk", min=1, help="Most inputs per Dask task (small inputs travel together; 1 = one input per task)."
+    ),
     analyse_fn: Optional[str] = typer.Option(
         None, "--analyse-fn", help="Analyser as module:function (Document, Settings) -> Analysis; default the built-in one."
     ),
@@ -68,7 +71,8 @@ def analyse_batch(
         try:
             report = run_batch(
                 inputs, store, settings, scheduler=scheduler, workers=workers, out=out, retries=retries,
-                analyse_fn=analyse_fn or DEFAULT_ANALYSE_FN, partition_size=partition_size, on_progress=tick,
+                analyse_fn=analyse_fn or DEFAULT_ANALYSE_FN, partition_size=partition_size, chunk=chunk,
+                on_progress=tick,
             )
         except HorizonscanError as exc:
             store.close()
@@ -83,7 +87,7 @@ def _print(r: "BatchReport") -> None:
     from rich.table import Table
 
     summary = Table(title=f"analyse-batch {r.run_id}", show_header=False)
-    for key in ("inputs", "resumed", "in_store", "submitted", "added", "near_duplicates", "duplicates", "analysis_failed"):
+    for key in ("inputs", "resumed", "in_store", "submitted", "tasks", "added", "near_duplicates", "duplicates", "analysis_failed"):
         summary.add_row(key.replace("_", " "), str(getattr(r, key)))
     summary.add_row("failed", str(len(r.failed)))
     summary.add_row("quarantined", str(len(r.quarantined)))
