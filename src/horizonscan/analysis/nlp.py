@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -72,15 +72,69 @@ def load_parser() -> "Language":
     ``tok2vec``; ``attribute_ruler`` (coarse POS) and ``lemmatizer`` cost about a
     quarter of this pass and are not run: the event coder reads ``tag_`` and takes
     verb lemmas from its dictionaries' word forms.
+
+    The matrix products of these models go to numpy's BLAS, held to one thread
+    while parsing (``parse_sentences``), instead of thinc's default BLIS kernels:
+    on the machines measured BLIS ran its generic kernel, about three times slower
+    than OpenBLAS, and tok2vec is most of this pass. The parses are the same
+    (checked token by token on the benchmark texts). Where numpy's OpenBLAS cannot
+    be held to one thread (not found, or not Linux) the BLIS default stays.
     """
-    return _load(["ner", "senter", "attribute_ruler", "lemmatizer"], [])
+    nlp = _load(["ner", "senter", "attribute_ruler", "lemmatizer"], [])
+    if _openblas_threads() is not None:
+        from thinc.api import NumpyOps
+
+        ops = NumpyOps(use_blis=False)
+        for _, pipe in nlp.pipeline:
+            model = getattr(pipe, "model", None)
+            if model is not None:
+                for node in model.walk():
+                    node.ops = ops
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def _openblas_threads() -> "tuple[Callable[[], int], Callable[[int], None]] | None":
+    """(get, set) for the thread count of the OpenBLAS numpy loaded, or None when not found."""
+    import ctypes
+
+    import numpy  # noqa: F401  (loads its BLAS)
+
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
+            paths = sorted({ln.split()[-1] for ln in fh if "openblas" in ln.lower() and ln.rstrip().split()[-1].startswith("/")})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
+            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
+            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
+            if get is not None and put is not None:
+                get.restype, get.argtypes = ctypes.c_int, []
+                put.restype, put.argtypes = None, [ctypes.c_int]
+                return get, put
+    return None
 
 
 def parse_sentences(texts: list[str]) -> list["Doc"]:
-    """Tag and dependency-parse the given sentence texts (batched)."""
+    """Tag and dependency-parse the given sentence texts (batched, one BLAS thread)."""
     if not texts:
         return []
-    return list(load_parser().pipe(texts, batch_size=64))
+    nlp = load_parser()
+    blas = _openblas_threads()
+    if blas is None:
+        return list(nlp.pipe(texts, batch_size=64))
+    get, put = blas
+    threads = get()
+    put(1)  # several BLAS threads per worker only contend on a busy machine
+    try:
+        return list(nlp.pipe(texts, batch_size=64))
+    finally:
+        put(threads)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
