@@ -219,3 +219,19 @@ def test_loading_a_partition_twice_stores_each_document_once(tmp_path: Path, sto
     assert st["documents"] == 4 and st["inputs"] == 4
     assert [(f["input"], f["stage"]) for f in st["failed"]] == [("poison.txt", "analyse")]
     assert st["failed"][0]["reason"].startswith("E251")
+
+
+def test_relax_malloc_trim_only_acts_under_the_nanny_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from horizonscan.batch.tasks import relax_malloc_trim
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    assert relax_malloc_trim() is False  # a plain process keeps glibc's own adjustment
+    # In a fresh process started as the Dask nanny starts workers (glibc reads the variable at start).
+    code = "from horizonscan.batch.tasks import relax_malloc_trim; print(relax_malloc_trim())"
+    env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == ("True" if sys.platform.startswith("linux") else "False")

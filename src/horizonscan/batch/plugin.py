@@ -3,6 +3,8 @@
 Registered by the runner on every worker of the cluster, including workers that
 join or are restarted later, so no task pays for loading spaCy, lingua or the
 topic pack. The load runs in a thread so the worker keeps answering heartbeats.
+It first undoes the nanny's small malloc trim threshold, which costs the
+analyser about 15% of its speed (``tasks.relax_malloc_trim``).
 """
 
 from __future__ import annotations
@@ -22,5 +24,6 @@ class WarmUp(WorkerPlugin):  # type: ignore[misc]
         self.settings = settings
 
     async def setup(self, worker: Any) -> None:
+        tasks.relax_malloc_trim()
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, tasks.warm_up_safely, self.analyse_fn, self.settings)
