@@ -113,7 +113,7 @@ def fold(token: str) -> str:
 
 def tokens(text: str) -> list[tuple[int, int, str]]:
     """Word/punctuation tokens (start, end, surface) with hyphens dropped."""
-    return [(m.start(), m.end(), m.group()) for m in TOKEN.finditer(text) if m.group() not in _HYPHENS]
+    return [(m.start(), m.end(), g) for m in TOKEN.finditer(text) if (g := m.group()) not in _HYPHENS]
 
 
 def _is_exact(alias: str) -> bool:
@@ -319,20 +319,19 @@ def _plural_phrase(noun: str) -> str:
 def match(text: str, dictionary: Dictionary, language: str | None) -> list[Match]:
     """Longest alias matches, left to right, non-overlapping, sorted by start."""
     toks = tokens(text)
-    memo: dict[str, str] = {}  # per call: documents repeat their words
-    folded = []
-    for _, _, t in toks:
-        f = memo.get(t)
-        if f is None:
-            f = memo[t] = fold(t)
-        folded.append(f)
+    words = [t for _, _, t in toks]
+    memo = {t: fold(t) for t in set(words)}  # per call: documents repeat their words
+    folded = [memo[t] for t in words]
     first = dictionary.first
     found: list[Match] = []
-    i, n = 0, len(toks)
-    while i < n:
-        longest = first.get(folded[i], 0)
+    n = len(toks)
+    free = 0  # first token not inside an earlier match
+    # Only tokens that begin some alias can start a match.
+    for i in [k for k, f in enumerate(folded) if f in first]:
+        if i < free:
+            continue
+        longest = first[folded[i]]
         if not longest:
-            i += 1
             continue
         hit: Match | None = None
         for size in range(min(longest, n - i), 0, -1):
@@ -345,11 +344,9 @@ def match(text: str, dictionary: Dictionary, language: str | None) -> list[Match
                     hit = Match(toks[i][0], toks[i + size - 1][1], alias)
                     break
             if hit:
-                i += size
+                free = i + size
                 break
-        if hit is None:
-            i += 1
-        else:
+        if hit is not None:
             found.append(hit)
     if dictionary.cjk_pattern is not None and _CJK.search(text):
         found = _merge_cjk(found, text, dictionary)

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -276,6 +277,14 @@ def _gazetteer_spans(
             return ents[k - 1]
         return None
 
+    looked: dict[str, tuple[int, ...]] = {}  # per call: names repeat within a document
+
+    def lookup(surface: str) -> tuple[int, ...]:
+        found = looked.get(surface)
+        if found is None:
+            found = looked[surface] = gz.lookup(surface)
+        return found
+
     regions = [(c.start, c.end) for c in chunks] or [(0, len(text))]
     for rs, re_ in regions:
         for run in _capital_runs(text, rs, re_):
@@ -291,7 +300,7 @@ def _gazetteer_spans(
                     surface = text[s:e]
                     if (
                         surface in abbr
-                        or (gz.lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts))
+                        or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts))
                         or (gz.lookup_code(surface) and _code_cue(text, s, rules))
                     ):
                         found = (s, e, j)
@@ -594,12 +603,18 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
     ner, others = _ner_spans(text, chunks)
     norp = _norp_spans(mentions, others)
 
+    # Overlap with a demonym span by binary search: spans starting before the end,
+    # and the furthest end among them.
+    norp.sort()
+    norp_starts = [a for a, _ in norp]
+    norp_reach = list(itertools.accumulate((b for _, b in norp), max))
     kept: list[_Span] = []
     for sp in ner:
         surface = text[sp.start : sp.end]
         if not surface[:1].isupper() or any(ch.isdigit() for ch in surface):
             continue  # "colonies", "H5N1": not names of places
-        if name_key(surface) in gz.demonyms or any(a < sp.end and sp.start < b for a, b in norp):
+        k = bisect.bisect_left(norp_starts, sp.end)
+        if name_key(surface) in gz.demonyms or (k > 0 and norp_reach[k - 1] > sp.start):
             continue
         kept.append(sp)
     kept += _gazetteer_spans(text, chunks, gz, rules, kept, others)
