@@ -18,7 +18,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from ..records import DateMention
 
@@ -666,7 +666,32 @@ for _fam, _words in _FAMILY_WORDS.items():
 for _w in list(_WORD_FAMILY):  # multi-word triggers fire on their first word
     if " " in _w:
         _WORD_FAMILY.setdefault(_w.split()[0], []).extend(_WORD_FAMILY.pop(_w))
-_TRIGGER = re.compile(r"\d+|\b(?:" + "|".join(re.escape(w) for w in sorted(_WORD_FAMILY, key=lambda w: (-len(w), w))) + r")")
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """A regex matching, at a position, the longest of ``words`` that starts there.
+
+    Same matches as the alternation of the words longest first, but shared
+    prefixes are tried once: at each step only one branch can follow the text.
+    """
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        alts = [re.escape(ch) + build(node[ch]) for ch in sorted(k for k in node if k)]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+_TRIGGER = re.compile(r"\d+|\b(?:" + _trie_pattern(_WORD_FAMILY) + r")")
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 _PREFIXES = ("centur", "millenni", "semi", "year", "decade", "day", "week", "month", "quarter", "hour", "minute")
 _REACH = 48  # no pattern match reaches further than this from its trigger word
@@ -714,8 +739,13 @@ def _candidates(text: str) -> list[_Cand]:
     low = text.translate(_LOWER)
     windows = _windows(low)
     found: dict[tuple[int, int, str], _Cand] = {}
+    merged: dict[tuple[str, ...], list[tuple[int, int]]] = {}  # patterns share family sets
     for pat in _PATTERNS:
-        for lo, hi in _merge_spans([windows[f] for f in _KIND_FAMILIES[pat.kind]]):
+        fams = tuple(_KIND_FAMILIES[pat.kind])
+        spans = merged.get(fams)
+        if spans is None:
+            spans = merged[fams] = _merge_spans([windows[f] for f in fams])
+        for lo, hi in spans:
             for m in pat.regex.finditer(low, lo, hi):
                 key = (m.start(), m.end(), pat.kind)
                 if m.end() > m.start() and key not in found:
