@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -77,11 +77,11 @@ def load_parser() -> "Language":
     while parsing (``parse_sentences``), instead of thinc's default BLIS kernels:
     on the machines measured BLIS ran its generic kernel, about three times slower
     than OpenBLAS, and tok2vec is most of this pass. The parses are the same
-    (checked token by token on the benchmark texts). Where numpy's OpenBLAS cannot
-    be held to one thread (not found, or not Linux) the BLIS default stays.
+    (checked token by token on the benchmark texts). Where numpy has no OpenBLAS
+    (threadpoolctl finds none) the BLIS default stays.
     """
     nlp = _load(["ner", "senter", "attribute_ruler", "lemmatizer"], [])
-    if _openblas_threads() is not None:
+    if _numpy_blas_limits() is not None:
         from thinc.api import NumpyOps
 
         ops = NumpyOps(use_blis=False)
@@ -94,30 +94,13 @@ def load_parser() -> "Language":
 
 
 @functools.lru_cache(maxsize=1)
-def _openblas_threads() -> "tuple[Callable[[], int], Callable[[int], None]] | None":
-    """(get, set) for the thread count of the OpenBLAS numpy loaded, or None when not found."""
-    import ctypes
-
+def _numpy_blas_limits() -> "Any":
+    """threadpoolctl's controller of numpy's OpenBLAS, or None when there is none."""
     import numpy  # noqa: F401  (loads its BLAS)
+    from threadpoolctl import ThreadpoolController
 
-    try:
-        with open("/proc/self/maps", encoding="utf-8", errors="replace") as fh:
-            paths = sorted({ln.split()[-1] for ln in fh if "openblas" in ln.lower() and ln.rstrip().split()[-1].startswith("/")})
-    except OSError:
-        return None
-    for path in paths:
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for prefix, suffix in (("scipy_openblas", "64_"), ("scipy_openblas", ""), ("openblas", "64_"), ("openblas", "")):
-            get = getattr(lib, f"{prefix}_get_num_threads{suffix}", None)
-            put = getattr(lib, f"{prefix}_set_num_threads{suffix}", None)
-            if get is not None and put is not None:
-                get.restype, get.argtypes = ctypes.c_int, []
-                put.restype, put.argtypes = None, [ctypes.c_int]
-                return get, put
-    return None
+    controller = ThreadpoolController().select(internal_api="openblas")
+    return controller if controller.lib_controllers else None
 
 
 def parse_sentences(texts: list[str]) -> list["Doc"]:
@@ -125,16 +108,12 @@ def parse_sentences(texts: list[str]) -> list["Doc"]:
     if not texts:
         return []
     nlp = load_parser()
-    blas = _openblas_threads()
+    blas = _numpy_blas_limits()
     if blas is None:
         return list(nlp.pipe(texts, batch_size=64))
-    get, put = blas
-    threads = get()
-    put(1)  # several BLAS threads per worker only contend on a busy machine
-    try:
+    # several BLAS threads per worker only contend on a busy machine
+    with blas.limit(limits=1):
         return list(nlp.pipe(texts, batch_size=64))
-    finally:
-        put(threads)
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:

@@ -168,7 +168,7 @@ def search(
 
     f = _filter(filter)
     check_document_filter(f)
-    if not isinstance(text, str) or not text.strip() or len(text) > 1000:
+    if not isinstance(text, str) or not text.replace("\x00", "").strip() or len(text) > 1000:
         raise invalid(BAD_VALUE, "search text must be 1 to 1000 characters")
     limit, scope = _int("limit", limit, 1, MAX_PAGE), _scope(scope)
     extra = sorted(f.used() - {"dates", "languages", "sources", "include_duplicates"})
