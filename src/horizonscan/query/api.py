@@ -262,15 +262,23 @@ def timeline(
     totals: dict[Any, int] = {}
     coarser = undated = 0
     cells: dict[tuple[str, Any], int] = {}
+    fit: dict[Any, bool] = {}  # per precision, and period per bucket: a few distinct values over thousands of rows
+    periods: dict[str, str] = {}
     for bucket, precision, key, n in rows:
         if bucket is None:
             undated += n
             continue
-        if span_class(precision) not in fits:
+        ok = fit.get(precision)
+        if ok is None:
+            ok = fit[precision] = span_class(precision) in fits
+        if not ok:
             coarser += n
             continue
         totals[key] = totals.get(key, 0) + n
-        cell = (period_of(bucket, granularity), key)
+        period = periods.get(bucket)
+        if period is None:
+            period = periods[bucket] = period_of(bucket, granularity)
+        cell = (period, key)
         cells[cell] = cells.get(cell, 0) + n
     ranked = sorted(totals, key=lambda k: (-totals[k], k is not None, k or ""))
     keep = set(ranked[:top_keys])

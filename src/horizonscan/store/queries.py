@@ -10,6 +10,7 @@ return the same rows in the same order.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sqlite3
 import time
@@ -431,8 +432,9 @@ def timeline_rows(
     month (``YYYY-MM``) or year (``YYYY``) prefix of ``date_start``, or for weeks the ISO day
     of their Monday; None for undated events.
     Returns the rows and whether ``max_rows`` was exceeded."""
-    if granularity == "week":
-        bucket = _monday(conn, E.date_start)  # one group per week, not per day
+    week = granularity == "week"
+    if week:
+        bucket = _week_number(conn, E.date_start)  # one group per week, not per day
     else:
         bucket = sa.func.substr(E.date_start, 1, {"day": 10, "month": 7, "quarter": 7, "year": 4}[granularity])
     key = EVENT_FACETS[by] if by else sa.literal(None, sa.String)
@@ -444,15 +446,29 @@ def timeline_rows(
         q = sa.select(*cols).select_from(src).where(*event_where(conn, f, scope, side)).group_by(*groups).limit(max_rows + 1)
         for b, p, k, n in conn.execute(q).all():  # fetchall: a timeline can be thousands of rows
             merged[(b, p, k)] = merged.get((b, p, k), 0) + int(n)
-    rows = [(b, p, k, n) for (b, p, k), n in merged.items()]
+    if week:
+        mondays = {b: _monday_of_week(b) for b in {b for b, _, _ in merged}}  # a few hundred weeks
+        rows = [(mondays[b], p, k, n) for (b, p, k), n in merged.items()]
+    else:
+        rows = [(b, p, k, n) for (b, p, k), n in merged.items()]
     return rows[:max_rows], len(rows) > max_rows
 
 
-def _monday(conn: Connection, day: Any) -> Any:
-    """ISO day of the Monday starting the ISO week of ISO day ``day`` (None stays None)."""
+def _week_number(conn: Connection, day: Any) -> Any:
+    """Number of the ISO week containing ISO day ``day``, counted in whole weeks since Monday
+    0001-01-01 (None stays None). Plain day arithmetic: on PostgreSQL a ``date`` difference
+    (``to_char(date_trunc('week', …))`` went through ``timestamptz`` per row), on SQLite the
+    Julian day number; both are folded into Mondays by ``_monday_of_week``."""
     if conn.dialect.name == "postgresql":
-        return sa.func.to_char(sa.func.date_trunc("week", sa.cast(day, sa.Date)), "YYYY-MM-DD")
-    return sa.func.date(day, "weekday 0", "-6 days")  # to the Sunday ending the week, then back to its Monday
+        days = sa.cast(day, sa.Date) - sa.literal_column("DATE '0001-01-01'", sa.Date)  # an integer
+    else:
+        days = sa.cast(sa.func.julianday(day) - sa.literal_column("1721425.5"), sa.Integer)  # julianday('0001-01-01')
+    return days // sa.literal_column("7", sa.Integer)  # both truncate; days ≥ 0
+
+
+def _monday_of_week(week: Any) -> str | None:
+    """ISO day of the Monday starting week number ``week`` of ``_week_number``."""
+    return None if week is None else dt.date.fromordinal(int(week) * 7 + 1).isoformat()  # ordinal 1 is a Monday
 
 
 # ---------------------------------------------------------------- networks
