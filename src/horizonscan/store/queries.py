@@ -444,7 +444,7 @@ def timeline_rows(
     merged: dict[tuple[Any, Any, Any], int] = {}
     for side in _sides(f):
         q = sa.select(*cols).select_from(src).where(*event_where(conn, f, scope, side)).group_by(*groups).limit(max_rows + 1)
-        for b, p, k, n in conn.execute(q).all():  # fetchall: a timeline can be thousands of rows
+        for b, p, k, n in conn.execute(q):  # streamed: each row is garbage before the next, so thousands of rows do not pile up for the cyclic GC
             merged[(b, p, k)] = merged.get((b, p, k), 0) + int(n)
     if week:
         mondays = {b: _monday_of_week(b) for b in {b for b, _, _ in merged}}  # a few hundred weeks
