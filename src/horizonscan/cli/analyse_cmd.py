@@ -9,7 +9,6 @@ from typing import Any, List, Optional
 import typer
 
 from .app import app
-from .search_cmd import iso_option
 
 TEXT_READERS = ("text.v1",)
 
@@ -68,7 +67,14 @@ def analyse(
     if format != "jsonl":
         raise typer.BadParameter("only jsonl is supported", param_hint="--format")
     if published is not None:
-        published = iso_option(published, "--published")
+        # the analyser's own date check, as a usage error before any input is read
+        from ..analysis.pipeline import to_date
+        from ..errors import AnalysisError
+
+        try:
+            to_date(published)
+        except AnalysisError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--published") from exc
     failed = False
     for name in inputs:
         if name == "-":

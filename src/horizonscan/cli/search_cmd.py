@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import asdict
 from typing import Optional
 
@@ -11,22 +10,6 @@ import typer
 
 from .app import app
 from .common import console, fail, open_store_or_exit
-
-_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-
-
-def iso_option(value: Optional[str], name: str, end: bool = False) -> Optional[str]:
-    """Validate a YYYY[-MM[-DD]] option and widen it to a day (start or end of the period)."""
-    if value is None:
-        return None
-    if not _ISO.match(value):
-        raise typer.BadParameter(f"{value!r} is not a date like 2020, 2020-03 or 2020-03-30", param_hint=name)
-    if len(value) == 4:
-        return value + ("-12-31" if end else "-01-01")
-    if len(value) == 7:
-        return value + ("-31" if end else "-01")
-    return value
-
 
 def styled_snippet(snippet: str) -> str:
     from rich.markup import escape
@@ -56,8 +39,6 @@ def search(
 
     if format not in ("table", "json"):
         raise typer.BadParameter("choose table or json", param_hint="--format")
-    iso_option(date_from, "--from")
-    iso_option(date_to, "--to")
     try:
         f = q.make_filter(date_from=date_from, date_to=date_to, language=language, source=source, include_duplicates=duplicates)
     except q.ValidationError as exc:
