@@ -325,3 +325,41 @@ audit_log = Table(
     Column("detail", JSON, nullable=False, default=dict),
     Column("ip", String(64)),
 )
+
+# --------------------------------------------------------------------------- upload jobs (web issue #7)
+# Uploads are analysed in the background: a job per upload, one item per file or URL.
+# The state lives here so any web worker can answer a poll and a restarted server can
+# resume unfinished jobs (SQL in store/jobs.py).
+upload_jobs = Table(
+    "upload_jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),  # random hex, unguessable
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("collection_id", String(64), ForeignKey("collections.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(12), nullable=False, index=True),  # queued, running, done
+    Column("spool", Text, nullable=False),  # folder holding the saved files
+    Column("analyse", Boolean, nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("processed", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("started_at", DateTime(timezone=True)),
+    Column("finished_at", DateTime(timezone=True)),
+    Column("claimed_by", String(64)),  # the worker processing it
+    Column("heartbeat_at", DateTime(timezone=True)),  # a running job without a recent heartbeat is resumed
+)
+
+upload_items = Table(
+    "upload_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job_id", String(32), ForeignKey("upload_jobs.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(8), nullable=False),  # file, url
+    Column("name", Text, nullable=False),  # file name or URL as given
+    Column("input", Text),  # saved path (files) or URL; None when refused at upload time
+    Column("status", String(16), nullable=False),  # queued, added, duplicate, near-duplicate, skipped, deleted
+    Column("document_id", String(32), index=True),  # no foreign key: set to None when the document is deleted
+    Column("title", Text),
+    Column("reason", Text),  # "E### message" when skipped
+    Column("finished_at", DateTime(timezone=True)),
+)
