@@ -2,32 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any
 
 import typer
 
 from .app import app
 from .common import console, fail, open_store_or_exit
+from .filter_options import ALL, with_filter
 
 FORMATS = ("table", "csv", "json", "tsv", "geojson")
 
 
 @app.command()
+@with_filter(*ALL)
 def events(
-    type: Optional[str] = typer.Option(None, "--type", "-t", help="PLOVER type(s), comma-separated, e.g. AID,PROTEST."),
-    mode: Optional[str] = typer.Option(None, "--mode", help="PLOVER mode, e.g. humanitarian."),
-    actor: Optional[str] = typer.Option(None, "--actor", "-a", help="Actor id as source or target, e.g. igo:sco."),
-    country: Optional[str] = typer.Option(None, "--country", "-c", help="ISO-3 country or group as source or target, e.g. KGZ, central-asia."),
-    source_country: Optional[str] = typer.Option(None, "--source-country", help="ISO-3 country or group of the source."),
-    target_country: Optional[str] = typer.Option(None, "--target-country", help="ISO-3 country or group of the target."),
-    place: Optional[str] = typer.Option(None, "--place", "-p", help="ISO-3 country (or group) of the event's place."),
-    date_from: Optional[str] = typer.Option(None, "--from", help="Event date on or after (YYYY[-MM[-DD]])."),
-    date_to: Optional[str] = typer.Option(None, "--to", help="Event date on or before."),
-    min_confidence: float = typer.Option(0.0, "--min-confidence", min=0.0, max=1.0),
-    negated: bool = typer.Option(False, "--include-negated", help="Also list negated events (did not send ...)."),
-    hypothetical: bool = typer.Option(False, "--include-hypothetical", help="Also list planned or possible events."),
     limit: int = typer.Option(200, "--limit", "-n", min=1, max=1000),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json, tsv (GDELT/PHOENIX-style) or geojson."),
+    filter: Any = None,
 ) -> None:
     """List coded events (who did what to whom, where and when).
 
@@ -42,17 +33,9 @@ def events(
 
     if format not in FORMATS:
         raise typer.BadParameter(f"choose one of {', '.join(FORMATS)}", param_hint="--format")
-    try:
-        f = q.make_filter(
-            type=type, mode=mode, actor=actor, country=country, source_country=source_country,
-            target_country=target_country, place_country=place, date_from=date_from, date_to=date_to,
-            min_confidence=min_confidence, include_negated=negated, include_hypothetical=hypothetical,
-        )
-    except q.ValidationError as exc:
-        raise typer.BadParameter(str(exc)) from exc
     store = open_store_or_exit()
     try:
-        rows = q.find_events(store, f, limit=limit).items
+        rows = q.find_events(store, filter, limit=limit).items
     except q.QueryError as exc:
         fail(str(exc), 3)
     finally:

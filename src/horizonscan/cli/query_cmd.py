@@ -14,54 +14,14 @@ import typer
 from .app import app
 from .common import console, fail, open_store_or_exit
 from .db_cmd import db_app
+from .filter_options import ALL, DOCUMENT, with_filter
 
-# Shared filter options (typer reads these as defaults; one definition, many commands).
-TYPE = typer.Option(None, "--type", "-t", help="PLOVER type(s), comma-separated, e.g. AID,SUPPORT.")
-MODE = typer.Option(None, "--mode", help="Event mode(s), e.g. humanitarian.")
-ACTOR = typer.Option(None, "--actor", "-a", help="Actor id(s) as source or target (events) or mentioned (documents), e.g. igo:sco.")
-SOURCE_ACTOR = typer.Option(None, "--source-actor", help="Actor id(s) as the event's source.")
-TARGET_ACTOR = typer.Option(None, "--target-actor", help="Actor id(s) as the event's target.")
-ACTOR_KIND = typer.Option(None, "--actor-kind", help="Kind of source or target: state, government, military, igo, ngo, company, person, group.")
-COUNTRY = typer.Option(None, "--country", "-c", help="ISO-3 code(s) or group(s) as source or target country, e.g. KGZ or central-asia.")
-SOURCE_COUNTRY = typer.Option(None, "--source-country", help="ISO-3 code(s) or group(s) of the source, e.g. CHN.")
-TARGET_COUNTRY = typer.Option(None, "--target-country", help="ISO-3 code(s) or group(s) of the target.")
-REGION = typer.Option(None, "--region", help="Country or group of the event's place, e.g. central-asia, m49:143, KAZ.")
-NEAR = typer.Option(None, "--near", help="Places within a radius: LAT,LON,KM, e.g. 42.87,74.59,100.")
-BBOX = typer.Option(None, "--bbox", help="Places in a box: SOUTH,WEST,NORTH,EAST.")
-DATE_FROM = typer.Option(None, "--from", help="Dates on or after (YYYY, YYYY-MM, YYYY-Qn or YYYY-MM-DD).")
-DATE_TO = typer.Option(None, "--to", help="Dates on or before (a period counts to its end).")
-DATE_RULE = typer.Option("overlap", "--date-rule", help="overlap: the date's period touches the range; within: it lies inside.")
-LANGUAGE = typer.Option(None, "--language", "-l", help="Document language(s), ISO 639-1, e.g. en,ru.")
-SOURCE = typer.Option(None, "--source", "-s", help="Document source (exact), e.g. a feed URL.")
-THEME = typer.Option(None, "--theme", help="Theme label(s), e.g. health, economic.")
-MIN_CONF = typer.Option(0.0, "--min-confidence", help="Events with at least this confidence (0-1).")
-NEGATED = typer.Option(False, "--include-negated", help="Also count negated events (did not send ...).")
-HYPOTHETICAL = typer.Option(False, "--include-hypothetical", help="Also count hypothetical events (may send ...).")
-DUPLICATES = typer.Option(False, "--duplicates", help="Include near-duplicate copies of documents.")
 OUTPUT = typer.Option(None, "--output", "-o", help="Write to this file instead of standard output (required for parquet).")
 TIMEOUT = typer.Option(10_000, "--timeout-ms", help="Stop the query after this many milliseconds.")
-
-
-def _filter(**raw: Any) -> Any:
-    from ..query import ValidationError, make_filter
-
-    values = {k: v for k, v in raw.items() if v not in (None, False, 0.0, "")}
-    if raw.get("date_rule") == "overlap":
-        values.pop("date_rule", None)
-    try:
-        return make_filter(**values)
-    except ValidationError as exc:
-        fail(str(exc), 2)
-
-
-def _filters(
-    type: Optional[str], mode: Optional[str], actor: Optional[str], source_actor: Optional[str], target_actor: Optional[str],
-    actor_kind: Optional[str], country: Optional[str], source_country: Optional[str], target_country: Optional[str],
-    region: Optional[str], near: Optional[str], bbox: Optional[str], date_from: Optional[str], date_to: Optional[str],
-    date_rule: str, language: Optional[str], source: Optional[str], theme: Optional[str], min_confidence: float,
-    include_negated: bool, include_hypothetical: bool, include_duplicates: bool,
-) -> Any:
-    return _filter(**locals())
+# Top actors and places take no actor-on-a-side or event-flag filters.
+ACTOR_FIELDS = ("type", "mode", "actor", "country", "source_country", "target_country", "region",
+                "date_from", "date_to", "date_rule", "language", "source", "theme", "include_duplicates")
+PLACE_FIELDS = ACTOR_FIELDS + ("near", "bbox")
 
 
 def _run(call: Callable[[], Any]) -> Any:
@@ -119,20 +79,15 @@ TABULAR = ("table", "csv", "json", "parquet")
 
 
 @app.command()
+@with_filter(*ALL)
 def timeline(
     granularity: str = typer.Option("month", "--granularity", "-g", help="day, week, month, quarter or year."),
     by: Optional[str] = typer.Option(None, "--by", help="Split by a facet: type, mode, source_actor, target_actor, source_country, target_country, place_country, precision, year, language, source."),
     top_keys: int = typer.Option(10, "--top-keys", help="Values of --by shown; the rest are '(other)'."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
     output: Optional[Path] = OUTPUT,
-    type: Optional[str] = TYPE, mode: Optional[str] = MODE, actor: Optional[str] = ACTOR,
-    source_actor: Optional[str] = SOURCE_ACTOR, target_actor: Optional[str] = TARGET_ACTOR, actor_kind: Optional[str] = ACTOR_KIND,
-    country: Optional[str] = COUNTRY, source_country: Optional[str] = SOURCE_COUNTRY, target_country: Optional[str] = TARGET_COUNTRY,
-    region: Optional[str] = REGION, near: Optional[str] = NEAR, bbox: Optional[str] = BBOX,
-    date_from: Optional[str] = DATE_FROM, date_to: Optional[str] = DATE_TO, date_rule: str = DATE_RULE,
-    language: Optional[str] = LANGUAGE, source: Optional[str] = SOURCE, theme: Optional[str] = THEME,
-    min_confidence: float = MIN_CONF, include_negated: bool = NEGATED, include_hypothetical: bool = HYPOTHETICAL,
-    duplicates: bool = DUPLICATES, timeout_ms: int = TIMEOUT,
+    timeout_ms: int = TIMEOUT,
+    filter: Any = None,
 ) -> None:
     """Count events per day, week, month, quarter or year, optionally split by a facet.
 
@@ -143,12 +98,9 @@ def timeline(
     from .. import query as q
 
     _check_format(format, TABULAR, output)
-    f = _filters(type, mode, actor, source_actor, target_actor, actor_kind, country, source_country, target_country, region,
-                 near, bbox, date_from, date_to, date_rule, language, source, theme, min_confidence, include_negated,
-                 include_hypothetical, duplicates)
     store = open_store_or_exit()
     try:
-        tl = _run(lambda: q.timeline(store, f, granularity=granularity, by=by, top_keys=top_keys, timeout_ms=timeout_ms))
+        tl = _run(lambda: q.timeline(store, filter, granularity=granularity, by=by, top_keys=top_keys, timeout_ms=timeout_ms))
     finally:
         store.close()
     rows = [p.to_dict() for p in tl.points]
@@ -159,20 +111,15 @@ def timeline(
 
 
 @app.command()
+@with_filter(*ALL)
 def network(
     kind: str = typer.Option("events", "--kind", "-k", help="events (who did what to whom, directed) or co-occurrence (actors mentioned together)."),
     level: str = typer.Option("actor", "--level", help="events: actor or country; co-occurrence: document or sentence."),
     top: int = typer.Option(100, "--top", "-n", help="Heaviest edges kept (at most 1000)."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json, parquet (edges) or graphml."),
     output: Optional[Path] = OUTPUT,
-    type: Optional[str] = TYPE, mode: Optional[str] = MODE, actor: Optional[str] = ACTOR,
-    source_actor: Optional[str] = SOURCE_ACTOR, target_actor: Optional[str] = TARGET_ACTOR, actor_kind: Optional[str] = ACTOR_KIND,
-    country: Optional[str] = COUNTRY, source_country: Optional[str] = SOURCE_COUNTRY, target_country: Optional[str] = TARGET_COUNTRY,
-    region: Optional[str] = REGION, near: Optional[str] = NEAR, bbox: Optional[str] = BBOX,
-    date_from: Optional[str] = DATE_FROM, date_to: Optional[str] = DATE_TO, date_rule: str = DATE_RULE,
-    language: Optional[str] = LANGUAGE, source: Optional[str] = SOURCE, theme: Optional[str] = THEME,
-    min_confidence: float = MIN_CONF, include_negated: bool = NEGATED, include_hypothetical: bool = HYPOTHETICAL,
-    duplicates: bool = DUPLICATES, timeout_ms: int = TIMEOUT,
+    timeout_ms: int = TIMEOUT,
+    filter: Any = None,
 ) -> None:
     """Source→target network of events (weights and mean cooperation–conflict score), or actor co-occurrence.
 
@@ -184,16 +131,14 @@ def network(
     _check_format(format, TABULAR + ("graphml",), output)
     if kind not in ("events", "co-occurrence"):
         raise typer.BadParameter("choose events or co-occurrence", param_hint="--kind")
-    f = _filters(type, mode, actor, source_actor, target_actor, actor_kind, country, source_country, target_country, region,
-                 near, bbox, date_from, date_to, date_rule, language, source, theme, min_confidence, include_negated,
-                 include_hypothetical, duplicates)
+
     store = open_store_or_exit()
     try:
         if kind == "events":
-            net = _run(lambda: q.network(store, f, level=level, top=top, timeout_ms=timeout_ms))
+            net = _run(lambda: q.network(store, filter, level=level, top=top, timeout_ms=timeout_ms))
         else:
             unit = "document" if level == "actor" else level
-            net = _run(lambda: q.cooccurrence(store, f, unit=unit, top=top, timeout_ms=timeout_ms))
+            net = _run(lambda: q.cooccurrence(store, filter, unit=unit, top=top, timeout_ms=timeout_ms))
     finally:
         store.close()
     if format == "graphml":
@@ -207,17 +152,15 @@ def network(
 
 
 @app.command()
+@with_filter(*ACTOR_FIELDS)
 def actors(
     basis: str = typer.Option("mentions", "--basis", "-b", help="mentions (documents naming the actor) or events (as source or target)."),
     kind: Optional[str] = typer.Option(None, "--kind", help="Only actors of this kind, e.g. ngo, company, igo."),
     top: int = typer.Option(20, "--top", "-n", help="How many actors (at most 1000)."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
     output: Optional[Path] = OUTPUT,
-    type: Optional[str] = TYPE, mode: Optional[str] = MODE, actor: Optional[str] = ACTOR,
-    country: Optional[str] = COUNTRY, source_country: Optional[str] = SOURCE_COUNTRY, target_country: Optional[str] = TARGET_COUNTRY,
-    region: Optional[str] = REGION, date_from: Optional[str] = DATE_FROM, date_to: Optional[str] = DATE_TO, date_rule: str = DATE_RULE,
-    language: Optional[str] = LANGUAGE, source: Optional[str] = SOURCE, theme: Optional[str] = THEME,
-    duplicates: bool = DUPLICATES, timeout_ms: int = TIMEOUT,
+    timeout_ms: int = TIMEOUT,
+    filter: Any = None,
 ) -> None:
     """Most frequent actors, with how often they act (source) and are acted upon (target).
 
@@ -228,12 +171,9 @@ def actors(
     from .. import query as q
 
     _check_format(format, TABULAR, output)
-    f = _filter(type=type, mode=mode, actor=actor, country=country, source_country=source_country, target_country=target_country,
-                region=region, date_from=date_from, date_to=date_to, date_rule=date_rule, language=language, source=source,
-                theme=theme, include_duplicates=duplicates)
     store = open_store_or_exit()
     try:
-        found = _run(lambda: q.top_actors(store, f, basis=basis, kind=kind, top=top, timeout_ms=timeout_ms))
+        found = _run(lambda: q.top_actors(store, filter, basis=basis, kind=kind, top=top, timeout_ms=timeout_ms))
     finally:
         store.close()
     rows = [a.to_dict() for a in found]
@@ -241,17 +181,14 @@ def actors(
 
 
 @app.command()
+@with_filter(*PLACE_FIELDS)
 def places(
     basis: str = typer.Option("events", "--basis", "-b", help="events (where events happened) or mentions (places named in documents)."),
     top: int = typer.Option(50, "--top", "-n", help="How many places (at most 1000)."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json, parquet or geojson."),
     output: Optional[Path] = OUTPUT,
-    type: Optional[str] = TYPE, mode: Optional[str] = MODE, actor: Optional[str] = ACTOR,
-    country: Optional[str] = COUNTRY, source_country: Optional[str] = SOURCE_COUNTRY, target_country: Optional[str] = TARGET_COUNTRY,
-    region: Optional[str] = REGION, near: Optional[str] = NEAR, bbox: Optional[str] = BBOX,
-    date_from: Optional[str] = DATE_FROM, date_to: Optional[str] = DATE_TO, date_rule: str = DATE_RULE,
-    language: Optional[str] = LANGUAGE, source: Optional[str] = SOURCE, theme: Optional[str] = THEME,
-    duplicates: bool = DUPLICATES, timeout_ms: int = TIMEOUT,
+    timeout_ms: int = TIMEOUT,
+    filter: Any = None,
 ) -> None:
     """Places with counts and coordinates, for maps (GeoJSON).
 
@@ -261,12 +198,9 @@ def places(
     from ..present.geo import dumps, places_geojson
 
     _check_format(format, TABULAR + ("geojson",), output)
-    f = _filter(type=type, mode=mode, actor=actor, country=country, source_country=source_country, target_country=target_country,
-                region=region, near=near, bbox=bbox, date_from=date_from, date_to=date_to, date_rule=date_rule,
-                language=language, source=source, theme=theme, include_duplicates=duplicates)
     store = open_store_or_exit()
     try:
-        found = _run(lambda: q.top_places(store, f, basis=basis, top=top, timeout_ms=timeout_ms))
+        found = _run(lambda: q.top_places(store, filter, basis=basis, top=top, timeout_ms=timeout_ms))
     finally:
         store.close()
     if format == "geojson":
@@ -277,6 +211,7 @@ def places(
 
 
 @app.command("new-since")
+@with_filter(*DOCUMENT)
 def new_since(
     since: str = typer.Argument(..., help="Start of the new window (YYYY, YYYY-MM or YYYY-MM-DD)."),
     until: Optional[str] = typer.Option(None, "--until", help="End of the new window (default: the latest published date)."),
@@ -287,8 +222,8 @@ def new_since(
     limit: int = typer.Option(50, "--limit", "-n", help="How many items (at most 1000)."),
     format: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
     output: Optional[Path] = OUTPUT,
-    language: Optional[str] = LANGUAGE, source: Optional[str] = SOURCE, theme: Optional[str] = THEME,
-    duplicates: bool = DUPLICATES, timeout_ms: int = TIMEOUT,
+    timeout_ms: int = TIMEOUT,
+    filter: Any = None,
 ) -> None:
     """Actors, places and event types that are new, or rising sharply, since DATE compared with a baseline window.
 
@@ -297,11 +232,10 @@ def new_since(
     from .. import query as q
 
     _check_format(format, TABULAR, output)
-    f = _filter(language=language, source=source, theme=theme, include_duplicates=duplicates)
     store = open_store_or_exit()
     try:
         res = _run(lambda: q.new_since(store, since, until=until, baseline_days=baseline_days,
-                                       kinds=[k.strip() for k in kinds.split(",") if k.strip()], filter=f,
+                                       kinds=[k.strip() for k in kinds.split(",") if k.strip()], filter=filter,
                                        min_count=min_count, min_ratio=min_ratio, limit=limit, timeout_ms=timeout_ms))
     finally:
         store.close()
