@@ -188,7 +188,7 @@ def search(
         language=f.languages[0] if f.languages else None, source=f.sources[0] if f.sources else None,
         include_duplicates=f.include_duplicates, scope=scope,
     )
-    items = tuple(SearchResult(h.id, h.title, h.published, h.language, h.source, h.snippet, h.rank) for h in hits[:limit])
+    items = tuple(hits[:limit])
     return Page(items, cur.encode([offset + limit], qkey) if len(hits) > limit else None, limit)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ..records import Record
+from ..store.search import SearchHit
 
 T = TypeVar("T")
 
@@ -163,12 +164,5 @@ class NewSince(Record):
     items: tuple[NewItem, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class SearchResult(Record):
-    id: str
-    title: str | None
-    published: str | None
-    language: str | None
-    source: str | None
-    snippet: str
-    rank: float
+# A ranked full-text hit: the store's record, re-exported (one definition, no copying).
+SearchResult = SearchHit

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from ..errors import HorizonscanError
+from ..records import Record
 from .schema import documents
 
 HL_START, HL_END = "⟦", "⟧"  # highlight markers in snippets; the present layer styles them
@@ -21,8 +22,10 @@ MAX_LIMIT = 1000
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
-@dataclass(frozen=True)
-class SearchHit:
+@dataclass(frozen=True, slots=True)
+class SearchHit(Record):
+    """One ranked hit; the query layer returns it as ``query.SearchResult`` (the same class)."""
+
     id: str
     title: str | None
     published: str | None
