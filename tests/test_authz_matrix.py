@@ -41,7 +41,23 @@ def fx(tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
 
 @pytest.fixture(scope="module")
 def app(fx: WebFixture, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    return make_app(fx, tmp_path_factory.mktemp("uploads"))
+    from horizonscan.store import jobs
+    from horizonscan.store.accounts import user_by_name
+
+    app = make_app(fx, tmp_path_factory.mktemp("uploads"))
+    engine = app.state.store.engine
+    # a finished upload job per user (own), and the insider's job in the secret collection (foreign)
+    for name in (*(n for n in ("admin", "nogrant", "reader", "scanner", "editor")), "insider"):
+        coll, item = ("secret", "CANARYZEBRA-notes.txt") if name == "insider" else ("team", "matrix-notes.txt")
+        jobs.create_job(engine, job_id(name), user_by_name(engine, name)["id"], coll, "/nonexistent", False,  # type: ignore[index]
+                        [{"kind": "file", "name": item, "status": "skipped", "reason": "E101 no text found"}])
+    return app
+
+
+def job_id(name: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
 
 
 def all_routes(routes: list[Any]) -> list[Any]:
@@ -95,6 +111,8 @@ def _path(path: str, foreign: bool, fx: WebFixture, app: Any, who: str) -> str:
         "actor_id": "company:canaryzebra" if foreign else "group:teamlark",
         "key": "TCD" if foreign else "KAZ",
         "collection_id": "secret" if foreign else "team",
+        # an upload job of someone else (foreign) or of the caller (own; the reader's for callers without an account)
+        "job_id": job_id("insider" if foreign else who if who not in ("anonymous", "revoked") else "reader"),
     }
     if "{token_id}" in path:
         # a throwaway token of someone else (foreign) or of the caller (own; the reader's for callers without an account)
@@ -167,6 +185,8 @@ def _expected(policy: str, who: str, method: str, path: str, foreign: bool, stat
         return None if status == 404 else "404 (same as a missing record)"
     if "{token_id}" in path and foreign and who != "admin":
         return None if status == 404 else "404 (not your token)"
+    if "{job_id}" in path and method == "GET" and foreign and who != "admin":
+        return None if status == 404 else "404 (not your upload)"
     return None if status < 400 or status in (400, 422) else "success"
 
 

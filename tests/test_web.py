@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import warnings
 from pathlib import Path
 from typing import Any, Iterator
@@ -171,34 +172,113 @@ def test_tokens_create_use_revoke(app: Any, fx: WebFixture) -> None:
     assert revoked.get("/api/v1/me").json()["error"]["code"] == "E522"
 
 
+def wait_job(client: TestClient, location: str, timeout: float = 30.0) -> dict[str, Any]:
+    """Poll an upload job until it is done."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job = client.get(location).json()
+        if job["status"] == "done" or time.monotonic() > deadline:
+            return job  # type: ignore[no-any-return]
+        time.sleep(0.1)
+
+
 def test_upload_files_into_a_collection(app: Any) -> None:
     c = client_as(app, "scanner")
     files = [("files", ("note.txt", b"Turkmenistan signed a gas agreement with China in Ashgabat in 2019.\n", "text/plain")),
              ("files", ("empty.txt", b"", "text/plain"))]
     r = c.post("/api/v1/uploads", data={"collection": "team"}, files=files)
-    assert r.status_code == 200, r.text
-    items = {i["name"]: i for i in r.json()["items"]}
+    assert r.status_code == 202, r.text  # accepted: analysed in the background
+    location = r.headers["location"]
+    assert location == f"/api/v1/uploads/{r.json()['id']}" and r.json()["total"] == 2
+    job = wait_job(c, location)
+    assert job["status"] == "done" and job["processed"] == 2
+    items = {i["name"]: i for i in job["items"]}
     assert items["note.txt"]["status"] == "added" and items["note.txt"]["document_id"]
     assert items["empty.txt"]["status"] == "skipped" and items["empty.txt"]["reason"].startswith("E")
     doc = items["note.txt"]["document_id"]
     assert client_as(app, "reader").get(f"/api/v1/documents/{doc}").status_code == 200  # team reader
     assert client_as(app, "insider").get(f"/api/v1/documents/{doc}").status_code == 404
+    # only the owner (and admins) may read a job; others get the 404 of a missing one
+    assert client_as(app, "editor").get(location).status_code == 404
+    assert client_as(app, "admin").get(location).json()["items"] == job["items"]
+    assert c.get("/api/v1/uploads/" + "0" * 32).status_code == 404
     # scanners may not write to collections they only read, nor fetch URLs
     assert c.post("/api/v1/uploads", data={"collection": "default"}, files=files[:1]).status_code == 403
     assert c.post("/api/v1/uploads", data={"collection": "team", "urls": "http://127.0.0.1:9/x"}).status_code == 403
+    assert c.post("/api/v1/uploads", data={"collection": "team"}).json()["error"]["code"] == "E528"  # nothing to upload
     # an editor's URL list takes web addresses only, never server paths
     ed = client_as(app, "editor").post("/api/v1/uploads", data={"collection": "team", "urls": "/etc/passwd\nfile:///etc/hosts"})
-    assert [i["reason"][:4] for i in ed.json()["items"]] == ["E124", "E124"]
+    assert ed.json()["status"] == "done" and [i["reason"][:4] for i in ed.json()["items"]] == ["E124", "E124"]
+    # the page: a redirect to the job's progress list, which polls while the job runs
     page = c.post("/upload", data={"collection": "team"}, files=files[1:])
-    assert page.status_code == 200 and "skipped" in page.text
-    assert any(r["action"] == "upload" for r in app.state.accounts.audit_log(10))
+    assert page.status_code == 303 and page.headers["location"].startswith("/upload/jobs/")
+    hx = c.post("/upload", data={"collection": "team"}, files=files[1:], headers={"hx-request": "true"})
+    assert hx.status_code == 200 and 'id="upload-job"' in hx.text and "<script" not in hx.text
+    job_id = page.headers["location"].rsplit("/", 1)[1]
+    wait_job(c, f"/api/v1/uploads/{job_id}")
+    done = c.get(page.headers["location"])
+    assert done.status_code == 200 and "skipped" in done.text and "hx-trigger" not in done.text.split('id="upload-job"')[1]
+    assert client_as(app, "editor").get(page.headers["location"]).status_code == 404
+    assert any(r["action"] == "upload" for r in app.state.accounts.audit_log(20))
+
+
+def test_upload_errors_never_lose_the_other_files(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import horizonscan.ingest.run as run
+
+    real = run.ingest
+
+    def flaky(inputs: list[str], *args: Any, **kwargs: Any) -> Any:
+        if inputs[0].endswith("boom.txt"):
+            raise RuntimeError("simulated crash in a reader")
+        return real(inputs, *args, **kwargs)
+
+    monkeypatch.setattr(run, "ingest", flaky)
+    c = client_as(app, "editor")
+    files = [("files", ("boom.txt", b"Whatever text.\n", "text/plain")),
+             ("files", ("fine.txt", b"Uzbekistan and China opened a railway link in Tashkent in 2016.\n", "text/plain"))]
+    job = wait_job(c, c.post("/api/v1/uploads", data={"collection": "team"}, files=files).headers["location"])
+    items = {i["name"]: i for i in job["items"]}
+    assert items["boom.txt"]["status"] == "skipped" and items["boom.txt"]["reason"].startswith("E530")
+    assert items["fine.txt"]["status"] == "added"
+
+
+def test_a_restarted_server_resumes_unfinished_uploads(fx: WebFixture, tmp_path: Path) -> None:
+    from horizonscan.store import jobs
+    from horizonscan.store.accounts import user_by_name
+
+    app = make_app(fx, tmp_path, job_stale_s=1)
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    (spool / "a.txt").write_text("Tajikistan and China agreed on a border road in Dushanbe in 2018.\n")
+    (spool / "b.txt").write_text("Mongolia asked China for a loan in Ulaanbaatar in 2017.\n")
+    engine = app.state.store.engine
+    owner = user_by_name(engine, "scanner")["id"]  # type: ignore[index]
+    jobs.create_job(engine, "f" * 32, owner, "team", str(spool), False,
+                    [{"kind": "file", "name": "a.txt", "input": str(spool / "a.txt")},
+                     {"kind": "file", "name": "b.txt", "input": str(spool / "b.txt")}])
+    # a server claimed it, was in the middle of a.txt, and was killed
+    assert jobs.claim_job(engine, "dead-worker", 60)["id"] == "f" * 32  # type: ignore[index]
+    jobs.start_item(engine, jobs.pending_items(engine, "f" * 32)[0]["id"])
+    from horizonscan.ingest.run import ingest
+
+    ingest([str(spool / "a.txt")], app.state.store, app.state.settings, analyse=False)  # stored, not yet in "team"
+    time.sleep(1.2)
+    with TestClient(app) as client:  # start-up (lifespan) resumes it
+        sid, csrf = session_for(app, "scanner")
+        client.cookies.set("hs_session", sid)
+        job = wait_job(client, "/api/v1/uploads/" + "f" * 32)
+    assert job["status"] == "done" and [i["status"] for i in job["items"]] == ["duplicate", "added"]
+    from horizonscan.store.accounts import document_collections
+
+    for item in job["items"]:  # in the job's collection only: a.txt was new, not a duplicate of a "default" document
+        assert document_collections(engine, item["document_id"]) == ["team"]
 
 
 def test_openapi_lists_the_api(app: Any) -> None:
     schema = TestClient(app).get("/api/v1/openapi.json").json()
     paths = set(schema["paths"])
     assert {"/api/v1/events", "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/timeline", "/api/v1/network",
-            "/api/v1/places", "/api/v1/actors/{actor_id}", "/api/v1/uploads", "/api/v1/tokens"} <= paths
+            "/api/v1/places", "/api/v1/actors/{actor_id}", "/api/v1/uploads", "/api/v1/uploads/{job_id}", "/api/v1/tokens"} <= paths
     assert not any(not p.startswith("/api/v1/") for p in paths)
 
 

@@ -37,7 +37,7 @@ def _run(fn, *args):  # type: ignore[no-untyped-def]
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (put a TLS proxy in front for other hosts)."),
     port: int = typer.Option(8000, help="Port."),
-    workers: int = typer.Option(1, help="uvicorn worker processes."),
+    workers: int = typer.Option(1, min=1, help="uvicorn worker processes (rate limits are shared out among them)."),
 ) -> None:
     """Serve the web workspace and the REST API (/api/v1).
 
@@ -46,6 +46,7 @@ def serve(
     import uvicorn
 
     os.environ["HORIZONSCAN_DB"] = state.db
+    os.environ["HORIZONSCAN_WEB_WORKERS"] = str(workers)  # each process enforces its share of the rate limits
     console.print(f"horizonscan on http://{host}:{port}  (database {state.db}; Ctrl+C to stop)")
     uvicorn.run("horizonscan.web.server:app", host=host, port=port, workers=workers, proxy_headers=True,
                 forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, AsyncIterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -59,12 +60,30 @@ class WebConfig:
     analyse_uploads: bool = True
     fetch_urls: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_WEB_FETCH", "1") != "0")
     secure_cookies: bool | None = None  # None: when the request came over https
+    # `serve --workers N` runs N processes with their own in-memory limiters: each enforces
+    # limit / N, so all of them together never allow more than the limit (docs/web.md).
+    workers: int = field(default_factory=lambda: max(1, int(os.environ.get("HORIZONSCAN_WEB_WORKERS", "1") or 1)))
+    job_poll_s: float = 2.0  # how often an idle upload worker looks for jobs
+    job_stale_s: float = 60.0  # a running job without a heartbeat for this long is resumed by another worker
+
+
+def per_worker(limit: int, workers: int) -> int:
+    """This process's share of a limit shared by ``workers`` processes (at least 1)."""
+    return max(1, limit // max(1, workers)) if limit else 0
 
 
 def create_app(db_url: str, config: WebConfig | None = None, settings: Settings | None = None) -> FastAPI:
     config = config or WebConfig()
     store = open_store(db_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.jobs.start(persistent=True)  # resume uploads a killed server left unfinished
+        yield
+        app.state.jobs.stop()
+
     app = FastAPI(
+        lifespan=lifespan,
         title="horizonscan API",
         version="1",
         description="Read the knowledge base (documents, events, actors, places, networks) and upload documents. "
@@ -78,7 +97,10 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     # Uploaded URLs must not reach the server's own network unless the admin allows it.
     app.state.settings = settings or Settings(db_url=db_url, fetch_private=os.environ.get("HORIZONSCAN_FETCH_PRIVATE") == "1")
     app.state.config = config
-    app.state.login_limiter = RateLimiter(config.failed_logins, 15 * 60)
+    app.state.login_limiter = RateLimiter(per_worker(config.failed_logins, config.workers), 15 * 60)
+    from .jobs import JobRunner
+
+    app.state.jobs = JobRunner(app.state, poll_s=config.job_poll_s, stale_s=config.job_stale_s)
     app.state.templates = _templates()
 
     from .routes import ROUTERS
@@ -87,7 +109,8 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     _handlers(app)
-    anonymous = RateLimiter(config.anonymous_per_minute, 60) if config.anonymous_per_minute else None
+    anonymous_limit = per_worker(config.anonymous_per_minute, config.workers)
+    anonymous = RateLimiter(anonymous_limit, 60) if anonymous_limit else None
     app.add_middleware(GuardMiddleware, max_body=config.max_body, max_upload=config.max_upload,
                        upload_paths=("/upload", f"{API}/uploads"), anonymous=anonymous)
     return app

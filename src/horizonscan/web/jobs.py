@@ -1,0 +1,150 @@
+"""The background worker that analyses uploads (one thread per web process).
+
+``JobRunner.start(persistent=True)`` runs at server start-up: it resumes jobs left
+unfinished by a killed server and then keeps polling (a job whose process died is
+taken over once its heartbeat is ``stale_s`` old). A request that creates a job calls
+``wake()``, which also starts the thread when the app was not started through its
+lifespan (tests); such a thread stops after a minute without work.
+
+Each input is ingested on its own (read, analyse, store, put in the collection), and
+its result recorded before the next one starts: an error in one input never loses the
+others, and a kill loses at most the input in progress, which is redone on resume.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from typing import Any
+
+from ..store import jobs as sj
+
+log = logging.getLogger("horizonscan.web.jobs")
+IDLE_EXIT_S = 60.0
+
+
+class JobRunner:
+    def __init__(self, app_state: Any, *, poll_s: float = 2.0, stale_s: float = 60.0) -> None:
+        self.state = app_state
+        self.poll_s, self.stale_s = poll_s, stale_s
+        self.worker = f"{socket.gethostname()[:30]}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._persistent = False
+
+    @property
+    def engine(self) -> Any:
+        return self.state.store.engine
+
+    # ------------------------------------------------------------ control
+    def start(self, persistent: bool = True) -> None:
+        with self._lock:
+            self._persistent = self._persistent or persistent
+            self._stop.clear()
+            self._wake.set()  # look for work at once (resume)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._loop, name="horizonscan-uploads", daemon=True)
+                self._thread.start()
+
+    def wake(self) -> None:
+        """A job was created: process it (starting the thread if needed)."""
+        self.start(persistent=False)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+
+    # ------------------------------------------------------------ the loop
+    def _loop(self) -> None:
+        idle_since = time.monotonic()
+        while not self._stop.is_set():
+            self._wake.clear()
+            try:
+                job = sj.claim_job(self.engine, self.worker, self.stale_s)
+            except Exception:  # the store is unreachable for a moment: try again later
+                log.exception("claiming an upload job failed")
+                job = None
+            if job is not None:
+                self._run(job)
+                idle_since = time.monotonic()
+                continue
+            if self._wake.wait(self.poll_s):
+                continue
+            with self._lock:
+                if not self._persistent and not self._wake.is_set() and time.monotonic() - idle_since > IDLE_EXIT_S:
+                    self._thread = None
+                    return
+
+    def _run(self, job: dict[str, Any]) -> None:
+        job_id = job["id"]
+        beating = threading.Event()
+
+        def beat() -> None:  # keeps the claim alive while one long input is analysed or fetched
+            while not beating.wait(min(10.0, self.stale_s / 3)):
+                try:
+                    sj.heartbeat(self.engine, job_id, self.worker)
+                except Exception:
+                    log.exception("upload job heartbeat failed")
+
+        ticker = threading.Thread(target=beat, name="horizonscan-upload-heartbeat", daemon=True)
+        ticker.start()
+        try:
+            for item in sj.pending_items(self.engine, job_id):
+                if self._stop.is_set() or not sj.heartbeat(self.engine, job_id, self.worker):
+                    return  # shutting down, or another worker took the job over
+                sj.start_item(self.engine, item["id"])
+                sj.finish_item(self.engine, job_id, item["id"], self._process(job, item))
+            sj.finish_job(self.engine, job_id)
+            self._audit_done(job_id)
+        except Exception:
+            log.exception("upload job %s failed; it will be resumed", job_id)
+        finally:
+            beating.set()
+
+    def _process(self, job: dict[str, Any], item: dict[str, Any]) -> list[dict[str, Any]]:
+        """Ingest one input; its results as item rows (never raises)."""
+        from ..ingest.run import ingest
+
+        spool = str(job["spool"]).rstrip("/") + "/"
+        try:
+            report = ingest([item["input"]], self.state.store, self.state.settings, analyse=bool(job["analyse"]))
+            outcomes = report.outcomes
+            stored = [o.document_id for o in outcomes if o.document_id]
+            duplicates = [o.document_id for o in outcomes if o.document_id and o.status == "duplicate"]
+            # a document this job wrote before a kill comes back as a duplicate: it is still new
+            mine = sj.created_by(self.engine, duplicates, item["input"])
+            self.state.accounts.add_documents(job["collection_id"], stored, [d for d in duplicates if d not in mine])
+        except Exception as exc:  # a bug or the store failing for this input: record it, go on
+            log.exception("upload item %s of job %s failed", item["id"], job["id"])
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+            return [{"name": item["name"], "status": "skipped", "reason": f"E530 could not process this input: {first}"}]
+        if not outcomes:
+            return [{"name": item["name"], "status": "skipped", "reason": "E101 no text found"}]
+        out = []
+        for n, o in enumerate(outcomes):
+            reason = o.reason.replace(spool, "") if o.reason else None
+            name = item["name"] if n == 0 else o.input.replace(spool, "")
+            if n == 0 and o.input != item["input"] and len(outcomes) > 1:
+                name = o.input.replace(spool, "")
+            out.append({"name": name[:500], "status": o.status, "document_id": o.document_id, "title": o.title,
+                        "reason": reason})
+        return out
+
+    def _audit_done(self, job_id: str) -> None:
+        job = sj.get_job(self.engine, job_id)
+        if job is None:
+            return
+        items = job["items"]
+        self.state.accounts.audit(
+            "upload-done", job["user_name"], target=job["collection_id"],
+            detail={"job": job_id, "inputs": len(items), "stored": sum(bool(i["document_id"]) for i in items),
+                    "skipped": sum(i["status"] == "skipped" for i in items)})
