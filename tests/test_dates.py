@@ -123,7 +123,8 @@ def test_ranges() -> None:
 
 def test_durations() -> None:
     assert values("The project took two years.") == [("two years", "P2Y")]
-    assert values("A presence of five decades.") == [("five decades", "P5DE")]
+    assert values("A presence of five decades.") == [("five decades", "P50Y")]  # TimeML corpora count decades in years
+    assert values("over the next three quarters") == [("the next three quarters", "P9M")]
     assert values("Over the past three months, prices rose.") == [("the past three months", "P3M")]
     assert values("The strike lasted 18 months.") == [("18 months", "P18M")]
     assert values("A 10-day visit.") == [("10-day", "P10D")]
@@ -326,3 +327,10 @@ def test_timebank_aquaint_meets_floors(eval_dir) -> None:  # type: ignore[no-unt
 def test_half_units() -> None:
     assert one("It took a minute and a half.", None).value == "PT1M30S"
     assert one("They stayed 2 1/2 years.", None).value == "P2Y6M"
+
+
+def test_by_after_a_weekday_is_not_a_future_cue() -> None:
+    """"statements made Thursday by a lawyer": the agent's "by" says nothing of tense."""
+    anchor = dt.date(1998, 2, 6)  # a Friday
+    found = {d.text: d.value for d in find_dates("The following are statements made Thursday by a lawyer.", anchor)}
+    assert found["Thursday"] == "1998-02-05"

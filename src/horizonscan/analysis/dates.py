@@ -241,7 +241,7 @@ _PART_MODS = {
 _FUTURE_WORDS = (
     r"will|shall|wo|going\sto|plans?\sto|planned|planning|scheduled|expects?|expected|is\sto|are\sto|"
     r"due|upcoming|next|coming|until|till|intends?\sto|intended|hopes?\sto|aims?\sto|set\sto|tomorrow|"
-    r"payable|proposed|anticipated|forecast|predicted|slated|deadline|by"
+    r"payable|proposed|anticipated|forecast|predicted|slated|deadline"
 )
 _FUTURE = re.compile(r"\b(?:" + _FUTURE_WORDS + r")\b|'ll\b", re.I)
 _PAST = re.compile(
@@ -412,6 +412,14 @@ def _unit_code(unit: str) -> tuple[str, bool]:
 
 
 def _duration(n: float | None, code: str, clock: bool) -> str:
+    # TimeML corpora write counted decades, centuries and quarters as years and months
+    # ("two decades" P20Y, "the next three quarters" P9M); ISO 8601 has no such units.
+    scale = {"DE": (10, "Y"), "CE": (100, "Y"), "Q": (3, "M")}.get(code)
+    if scale and not clock:
+        if n is not None:
+            n, code = n * scale[0], scale[1]
+        elif code == "Q":
+            code = "M"
     if n is None:
         return f"PT X{code}".replace(" ", "") if clock else f"PX{code}"
     if code == "W" and n != int(n):
