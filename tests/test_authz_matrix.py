@@ -24,7 +24,9 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
     from starlette.routing import Mount, Route
 
-from test_web_helpers import CANARIES, WebFixture, build, make_app, session_for
+import itertools
+
+from test_web_helpers import CANARIES, WebFixture, build, make_app, session_for, throwaway
 
 from horizonscan.web.authz import POLICIES, policy_of
 
@@ -104,10 +106,23 @@ def _params(route: APIRoute, foreign: bool, fx: WebFixture) -> dict[str, str]:
     return {k: v for k, v in wanted.items() if k in names}
 
 
-def _path(path: str, foreign: bool, fx: WebFixture, app: Any, who: str) -> str:
+_serial = itertools.count()
+
+
+def _deletes(method: str, path: str) -> bool:
+    """Routes that delete a document: they get a throwaway one, the fixture's stay."""
+    return "{doc_id}" in path and (method == "DELETE" or (method == "POST" and path.endswith("/delete")))
+
+
+def _path(path: str, foreign: bool, fx: WebFixture, app: Any, who: str, method: str = "GET") -> str:
     accounts = app.state.accounts
+    doc = fx.ids["secret"] if foreign else fx.ids["team"]
+    if _deletes(method, path):
+        n = next(_serial)
+        text = f"CANARYZEBRA Corp threatened canarywolf militia again, report {n}." if foreign else f"A team note about Almaty, number {n}."
+        doc = throwaway(app, ["secret" if foreign else "team"], text)
     values = {
-        "doc_id": fx.ids["secret"] if foreign else fx.ids["team"],
+        "doc_id": doc,
         "actor_id": "company:canaryzebra" if foreign else "group:teamlark",
         "key": "TCD" if foreign else "KAZ",
         "collection_id": "secret" if foreign else "team",
@@ -178,6 +193,12 @@ def _expected(policy: str, who: str, method: str, path: str, foreign: bool, stat
         return None if status == 403 else "403"
     if policy == "upload" and who in ("nogrant", "reader"):
         return None if status == 403 else "403"
+    if "{doc_id}" in path and (method == "DELETE" or path.endswith("/delete")):  # deleting a document
+        if foreign and who != "admin":
+            return None if status == 404 else "404 (a document they may not read)"
+        if who == "scanner":
+            return None if status == 403 else "403 (scanners may not delete)"
+        return None if status < 400 else "success"
     if policy == "upload" and foreign and who != "admin" and method == "POST":
         return None if status == 403 else "403 (no write access to the foreign collection)"
     single = any(k in path for k in ("{doc_id}", "{actor_id}", "{key}"))
@@ -198,7 +219,7 @@ def test_matrix(app: Any, fx: WebFixture, who: str) -> None:
         policy = policy_of(route) or "missing"
         for foreign in (False, True):
             client, csrf = _client(app, fx, who)
-            url = _path(path, foreign, fx, app, who)
+            url = _path(path, foreign, fx, app, who, method)
             params = _params(route, foreign, fx)
             r = _request(client, method, url, route, params, csrf, foreign)
             body = r.text

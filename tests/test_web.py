@@ -16,7 +16,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # starlette suggests httpx2 for its test client
     from fastapi.testclient import TestClient
 
-from test_web_helpers import CANARIES, PASSWORD, WebFixture, build, make_app, session_for
+from test_web_helpers import CANARIES, PASSWORD, WebFixture, build, make_app, session_for, throwaway
 
 
 @pytest.fixture(scope="module")
@@ -274,11 +274,48 @@ def test_a_restarted_server_resumes_unfinished_uploads(fx: WebFixture, tmp_path:
         assert document_collections(engine, item["document_id"]) == ["team"]
 
 
+def test_delete_a_document(app: Any, fx: WebFixture) -> None:
+    editor = client_as(app, "editor")  # writes "team", reads "default"
+    doc = throwaway(app, ["team"], "China opened a consulate in Almaty in 2021, a team note to delete.")
+    page = editor.get(f"/documents/{doc}")
+    assert page.status_code == 200 and f'href="/documents/{doc}/delete"' in page.text
+    confirm = editor.get(f"/documents/{doc}/delete")
+    assert confirm.status_code == 200 and "cannot be undone" in confirm.text and 'name="csrf_token"' in confirm.text
+    assert editor.post(f"/documents/{doc}/delete", data={"csrf_token": "forged"}, headers={"x-csrf-token": ""}).status_code == 403
+    done = editor.post(f"/documents/{doc}/delete", data={"csrf_token": editor.headers["x-csrf-token"]})
+    assert done.status_code == 200 and "Document deleted" in done.text
+    assert editor.get(f"/api/v1/documents/{doc}").status_code == 404
+    assert editor.post(f"/documents/{doc}/delete").status_code == 404  # gone
+    audit = [r for r in app.state.accounts.audit_log(50) if r["action"] == "delete" and r["target"] == doc]
+    assert len(audit) == 1 and audit[0]["user_name"] == "editor" and audit[0]["detail"]["collections"] == ["team"]
+
+    # who may not: readers and scanners (role), editors without write access to every collection (E531)
+    doc = throwaway(app, ["team"], "Kazakhstan and China signed a water agreement in Astana in 2021, kept.")
+    assert client_as(app, "reader").delete(f"/api/v1/documents/{doc}").status_code == 403
+    assert client_as(app, "scanner").delete(f"/api/v1/documents/{doc}").json()["error"]["code"] == "E531"
+    shared = throwaway(app, ["team", "secret"], "A shared note about China in 2021 that the team also holds.")
+    assert "/delete" not in editor.get(f"/documents/{shared}").text
+    assert editor.delete(f"/api/v1/documents/{shared}").json()["error"]["code"] == "E531"
+    assert editor.delete(f"/api/v1/documents/{fx.ids['public']}").status_code == 403  # "default" is read-only for them
+    # a document they may not read: exactly the 404 of a missing one
+    foreign = editor.delete(f"/api/v1/documents/{fx.ids['secret']}")
+    missing = editor.delete("/api/v1/documents/" + "0" * 16)
+    assert foreign.status_code == missing.status_code == 404 and foreign.json() == missing.json()
+    assert editor.get(f"/documents/{fx.ids['secret']}/delete").text == editor.get("/documents/" + "0" * 16 + "/delete").text
+    # an API token needs no CSRF header; admins may delete anything
+    admin = TestClient(app, headers={"authorization": f"Bearer {fx.tokens['admin']}"})
+    r = admin.delete(f"/api/v1/documents/{shared}")
+    assert r.status_code == 200 and r.json()["deleted"] is True
+    assert admin.get(f"/api/v1/documents/{shared}").status_code == 404
+    assert any(a["action"] == "delete" and a["target"] == shared and a["user_name"] == "admin" for a in app.state.accounts.audit_log(50))
+
+
 def test_openapi_lists_the_api(app: Any) -> None:
     schema = TestClient(app).get("/api/v1/openapi.json").json()
     paths = set(schema["paths"])
     assert {"/api/v1/events", "/api/v1/search", "/api/v1/documents/{doc_id}", "/api/v1/timeline", "/api/v1/network",
             "/api/v1/places", "/api/v1/actors/{actor_id}", "/api/v1/uploads", "/api/v1/uploads/{job_id}", "/api/v1/tokens"} <= paths
+    assert "delete" in schema["paths"]["/api/v1/documents/{doc_id}"]
     assert not any(not p.startswith("/api/v1/") for p in paths)
 
 

@@ -147,3 +147,18 @@ def make_app(fx: WebFixture, tmp: Path, **config: Any) -> Any:
     defaults: dict[str, Any] = dict(upload_dir=tmp / "uploads", analyse_uploads=False, anonymous_per_minute=0)
     defaults.update(config)
     return create_app(fx.url, WebConfig(**defaults))
+
+
+def throwaway(app: Any, collections: list[str], text: str, title: str = "Throwaway") -> str:
+    """Write a small extra document into ``collections`` (none: ``default``); its id."""
+    from horizonscan.records import Document, Found
+
+    store = app.state.store
+    clean = clean_text(text)
+    doc = Document(content_id(clean), clean, Found(title, "test"), Found("2021-01-02", "test"), Found("en", "test"),
+                   reader="test.v1")
+    spec = ("", "", "", "", [("China", "CHN", "state", "CHN")] if "China" in clean else [], [], [])
+    store.write(doc, _analysis(clean, spec), f"throwaway-{doc.id}.txt")
+    for coll in collections:
+        app.state.accounts.add_documents(coll, [doc.id], [])
+    return doc.id

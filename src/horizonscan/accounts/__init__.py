@@ -95,6 +95,12 @@ class Principal:
             return True
         return self.role in ("scanner", "editor") and self.grants.get(collection) == "write"
 
+    def can_delete(self, collections: list[str]) -> bool:
+        """Delete a document in ``collections``: admins; editors who may write every one of them."""
+        if self.is_admin:
+            return True
+        return self.role == "editor" and bool(collections) and all(self.grants.get(c) == "write" for c in collections)
+
     @property
     def can_upload(self) -> bool:
         return self.role in ("scanner", "editor", "admin")

@@ -12,9 +12,10 @@ from ...query import Filter, find_documents
 from ...store import Store
 from ...store.read import StoredDocument
 from ..app import API, not_found, page
-from ..authz import require
+from ..authz import AuthError, require, user
 from ..params import document_filter
 from ..render import annotate
+from ..security import client_ip
 from .common import ctx, page_json
 
 router = APIRouter()
@@ -53,8 +54,52 @@ def reader(request: Request, doc_id: DocId) -> Response:
     from ...store.accounts import document_collections
 
     store: Store = request.app.state.store
+    collections = document_collections(store.engine, doc.id)
     return page(request, "document.html", {"doc": doc, "paragraphs": annotate(doc), "events": _events(doc),
-                                           "collections": document_collections(store.engine, doc.id)})
+                                           "collections": collections, "can_delete": user(request).can_delete(collections)})
+
+
+def deletable_document(request: Request, doc_id: str) -> tuple[StoredDocument, list[str]]:
+    """The document and its collections if the user may delete it: 404 when they may not read
+    it (as for a missing one), 403 (E531) when they may read but not delete it."""
+    from ...store.accounts import document_collections
+
+    doc = readable_document(request, doc_id)
+    collections = document_collections(request.app.state.store.engine, doc.id)
+    if not user(request).can_delete(collections):
+        raise AuthError(403, "E531", "only editors with write access to all of its collections, and admins, may delete a document")
+    return doc, collections
+
+
+def delete(request: Request, doc: StoredDocument) -> dict[str, Any]:
+    from ...store.delete import delete_documents
+
+    who = user(request)
+    result = delete_documents(request.app.state.store.engine, [doc.id], user_name=who.name, ip=client_ip(request.scope),
+                              via="web")[0]
+    if result is None:  # deleted meanwhile by someone else
+        raise not_found()
+    return {"id": result.id, "deleted": True, "collections": result.collections, "new_original": result.new_root}
+
+
+@router.get("/documents/{doc_id}/delete", dependencies=[require("upload")], include_in_schema=False)
+def delete_form(request: Request, doc_id: DocId) -> Response:
+    doc, collections = deletable_document(request, doc_id)
+    return page(request, "document_delete.html", {"doc": doc, "collections": collections, "done": None})
+
+
+@router.post("/documents/{doc_id}/delete", dependencies=[require("upload")], include_in_schema=False)
+def delete_page(request: Request, doc_id: DocId) -> Response:
+    doc, collections = deletable_document(request, doc_id)
+    return page(request, "document_delete.html", {"doc": doc, "collections": collections, "done": delete(request, doc)})
+
+
+@router.delete(f"{API}/documents/{{doc_id}}", dependencies=[require("upload")], tags=["documents"])
+def api_delete_document(request: Request, doc_id: DocId) -> dict[str, Any]:
+    """Delete a document with everything found in it (editors with write access to all its
+    collections, and admins); written to the audit log. 404 when you may not read it."""
+    doc, _ = deletable_document(request, doc_id)
+    return delete(request, doc)
 
 
 @router.get(f"{API}/documents", dependencies=[require("read")], tags=["documents"])
