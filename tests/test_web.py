@@ -79,6 +79,27 @@ def test_anonymous_rate_limit(fx: WebFixture, tmp_path: Path) -> None:
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
 
 
+def test_rate_limits_are_shared_out_among_workers(fx: WebFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from horizonscan.web.app import WebConfig, per_worker
+
+    assert [per_worker(120, 4), per_worker(10, 3), per_worker(1, 4), per_worker(0, 2)] == [30, 3, 1, 0]
+    monkeypatch.setenv("HORIZONSCAN_WEB_WORKERS", "3")  # what `serve --workers 3` sets for its processes
+    assert WebConfig().workers == 3
+    # two worker processes (two apps) and one client whose requests land on both: the limit holds in total
+    apps = [make_app(fx, tmp_path / str(i), anonymous_per_minute=6, workers=2) for i in range(2)]
+    clients = [TestClient(a, follow_redirects=False) for a in apps]
+    codes = [clients[i % 2].get("/api/v1/events").status_code for i in range(8)]
+    assert codes == [401] * 6 + [429, 429]
+    logins = [make_app(fx, tmp_path / f"l{i}", failed_logins=4, workers=2) for i in range(2)]
+    tries = []
+    for i in range(6):
+        c = TestClient(logins[i % 2], follow_redirects=False)
+        c.get("/login")
+        tries.append(c.post("/login", data={"username": "scanner", "password": "wrong-password",
+                                            "csrf_token": c.cookies["hs_csrf"]}).status_code)
+    assert tries == [401] * 4 + [429, 429]
+
+
 def test_security_headers_and_error_pages(app: Any) -> None:
     c = client_as(app, "reader")
     r = c.get("/")
