@@ -201,3 +201,123 @@ def test_directional_part_stands_at_the_whole_for_large_places_only() -> None:
 def test_city_inherits_the_weight_of_its_namesake_subdivision() -> None:
     found = by_text(places("Aid convoys reached Gaza on Tuesday."))
     assert found["Gaza"].country == "PSE"
+
+
+# --------------------------------------------------------------------------- local cues (state words, containers, lists)
+
+
+def _state(p: PlaceMention) -> bool:
+    return p.feature == "admin1" and p.country == "USA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The New York state governor declared a disaster on Friday.",
+        "The cow came from a farm in the state of Washington.",
+    ],
+)
+def test_state_word_picks_the_first_level_unit(text: str) -> None:
+    found = [p for p in places(text) if p.text in ("New York", "Washington")]
+    assert found and _state(found[0]), found
+
+
+def test_city_word_picks_the_city() -> None:
+    found = by_text(places("Officials in the city of New York closed schools."))
+    assert found["New York"].feature == "city"
+
+
+def test_after_town_comma_a_name_is_the_town_s_container() -> None:
+    found = by_text(places("She was a 9-year-old girl from Buffalo, New York."))
+    assert _state(found["New York"]) and found["Buffalo"].country == "USA"
+    found = by_text(places("The plant was in Blakely, Georgia, inspectors said."))
+    assert _state(found["Georgia"])
+    blakely = found["Blakely"]
+    assert distance_km(blakely.lat or 0, blakely.lon or 0, 31.38, -84.93) < 30
+
+
+def test_a_part_of_a_city_keeps_the_city_as_container() -> None:
+    found = by_text(places("Eight students from a school in Queens, New York fell ill."))
+    ny = found["New York"]
+    assert ny.feature == "city" and distance_km(ny.lat or 0, ny.lon or 0, 40.71, -74.0) < 30
+    found = by_text(places("Funeral homes across Brooklyn, New York were searched. Marion, Ohio was next."))
+    brooklyn = found["Brooklyn"]
+    assert distance_km(brooklyn.lat or 0, brooklyn.lon or 0, 40.65, -73.95) < 30
+
+
+def test_container_after_a_comma_is_not_a_speaking_actor() -> None:
+    found = by_text(places("Janet Evans of Marion, Ohio was told the bones were gone."))
+    assert _state(found["Ohio"])
+    marion = found["Marion"]
+    assert marion.feature == "city" and distance_km(marion.lat or 0, marion.lon or 0, 40.59, -83.13) < 30
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Cases were found in Texas, Utah, Virginia, Washington, West Virginia and Wyoming.", "Washington"),
+        ("Cases were found in Texas, Utah, Virginia, Washington, West Virginia and Wyoming.", "Wyoming"),
+        ("Cases were found in Michigan, Oregon, New Mexico, New York, Indiana and Ohio.", "New York"),
+        ("Cases were found in Kentucky, Louisiana, Missouri, Mississippi, Montana and Nevada.", "Nevada"),
+        ("He planned concerts in New Jersey and New York next year.", "New York"),
+    ],
+)
+def test_list_members_share_the_kind_of_their_siblings(text: str, name: str) -> None:
+    assert _state(by_text(places(text))[name])
+
+
+def test_list_of_countries_keeps_a_country_reading() -> None:
+    found = by_text(places("Polio cases rose in Benin, Niger, Nigeria and Togo last year."))
+    assert found["Niger"].feature == "country" and found["Niger"].country == "NER"
+
+
+def test_list_and_container_are_told_apart() -> None:
+    # "Washington, Pennsylvania and California": three members, not a town and its state.
+    found = by_text(places("Officials are investigating cases in Washington, Pennsylvania and California."))
+    assert _state(found["Washington"])
+
+
+def test_one_sense_per_document_follows_a_cued_mention() -> None:
+    text = "The New York state governor declared an emergency. At least 75 people have died in New York since April."
+    found = [p for p in places(text) if p.text == "New York"]
+    assert len(found) == 2 and all(_state(p) for p in found)
+
+
+def test_bare_new_york_is_still_the_city() -> None:
+    found = by_text(places("The man had recently been in New York before flying home."))
+    assert found["New York"].feature == "city"
+
+
+def test_state_point_is_not_its_main_city() -> None:
+    gz = load_gazetteer()
+    state = next(gz.places[i] for i in gz.lookup("New York") if gz.places[i].feature == "admin1")
+    assert distance_km(state.lat, state.lon, 40.71, -74.0) > 100  # the countrystatecity point is Manhattan
+    assert distance_km(state.lat, state.lon, 43.0, -75.5) < 161  # roughly where GeoNames puts the state
+
+
+def test_county_yields_only_to_a_city_of_its_state() -> None:
+    from horizonscan.analysis.places import _prefer_city
+
+    gz = load_gazetteer()
+    cands = [gz.places[i] for i in gz.lookup("Marion")]
+    for sub, city in _prefer_city(cands).items():
+        if cands[sub].feature == "admin2":
+            assert cands[city].admin1 in (cands[sub].admin1, -1)
+
+
+@pytest.mark.parametrize("word", ["Island", "Valley", "Delta", "South", "Western", "Republic"])
+def test_generic_words_alone_do_not_resolve(word: str) -> None:
+    from horizonscan.analysis.places import _candidates, _rules
+
+    assert _candidates(word, load_gazetteer(), _rules("")) == []
+
+
+def test_island_fragment_is_not_iceland() -> None:
+    assert all(p.country != "ISL" for p in places("Samples went to the NY Plum Island Animal Disease Center."))
+
+
+def test_entity_cut_before_of_is_extended_to_the_known_name() -> None:
+    found = places("An outbreak of plague has killed 61 people in the Democratic Republic of the Congo, the WHO said.")
+    names = [p.text for p in found]
+    assert "Democratic Republic of the Congo" in names, names
+    assert by_text(found)["Democratic Republic of the Congo"].country == "COD"

@@ -42,6 +42,8 @@ FEATURES = ("continent", "region", "country", "admin1", "admin2", "city", "physi
 # Two points closer than this are both within 161 km of their midpoint.
 _AGREE_KM = 322.0
 _REACH_KM = 160.0
+# A subdivision point this close to the subdivision's largest place is that city's point.
+_CITY_POINT_KM = 10.0
 
 _SEPARATORS = str.maketrans({c: " " for c in ".\u2024-\u2010\u2011\u2012\u2013\u2014\u2015_/"})
 _INITIALS = re.compile(r"^(?:[a-z] )+[a-z]$")
@@ -151,6 +153,20 @@ def _centre(points: list[tuple[float, float]]) -> tuple[float, float]:
     if lon > 180:
         lon -= 360
     return round((min(lats) + max(lats)) / 2, 5), round(lon, 5)
+
+
+def _trimmed_centre(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """Midpoint of the box holding the middle 90% of the points in each coordinate.
+
+    The middle of a unit's places, not pulled by a few far islands (Tokyo's
+    Ogasawara) nor by the crowd around its main city.
+    """
+    if len(points) < 20:
+        return _centre(points)
+    cut = len(points) // 20
+    lats = sorted(p[0] for p in points)[cut : len(points) - cut]
+    lons = sorted(p[1] for p in points)[cut : len(points) - cut]
+    return _centre([(lats[0], lons[0]), (lats[-1], lons[-1])])
 
 
 def _weighted_centre(points: list[tuple[tuple[float, float], float]]) -> tuple[float, float]:
@@ -360,6 +376,7 @@ def load_gazetteer() -> Gazetteer:
     inside: dict[int, list[tuple[float, float]]] = {}
     sub_pop: dict[int, int] = {}
     cities: list[tuple[str, int, list[int], str | None, int, float, float]] = []
+    largest: dict[int, tuple[int, float, float]] = {}  # subdivision line -> its most populous place
     small: list[tuple[str, str, str, str, int, str, str]] = []
     with open(loc / "cities" / "cities.tsv", encoding="utf-8") as fh:
         for line in fh:
@@ -369,6 +386,8 @@ def load_gazetteer() -> Gazetteer:
             for sid in subs:
                 inside.setdefault(sid, []).append((lat, lon))
                 sub_pop[sid] = sub_pop.get(sid, 0) + pop
+                if pop > largest.get(sid, (-1, 0.0, 0.0))[0]:
+                    largest[sid] = (pop, lat, lon)
             if pop < MIN_CITY_POPULATION:  # kept as read, indexed at the end
                 small.append((cname, gid_s, subs_s, country_line, pop, lat_s, lon_s))
                 continue
@@ -383,6 +402,9 @@ def load_gazetteer() -> Gazetteer:
         if level not in ("1", "2") or not (pts or known):
             continue
         lat, lon = (known.lat, known.lon) if known else _centre(pts or [])
+        big = largest.get(line_no)
+        if known and pts and big and distance_km(lat, lon, big[1], big[2]) <= _CITY_POINT_KM:
+            lat, lon = _trimmed_centre(pts)  # the point marks the main city ("New York" at Manhattan), not the unit
         alias_list = [a for a in aliases.split("|") if _latin(a)]
         if known and known.name:
             alias_list.append(known.name)

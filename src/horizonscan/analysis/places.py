@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..records import Mention, PlaceMention
-from .gazetteer import Gazetteer, Place, load_gazetteer, name_key
+from .gazetteer import Gazetteer, Place, distance_km, load_gazetteer, name_key
 
 if TYPE_CHECKING:
     from ..packs import Pack
@@ -100,6 +100,17 @@ PUBLIC_BODIES = frozenset(
 ABBREVIATIONS = {"EU": "European Union", "US": "USA", "U.S.": "USA", "USA": "USA", "U.S.A.": "USA", "UK": "GBR", "U.K.": "GBR",
                  "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK",
                  "D.C.": "District of Columbia"}
+
+# Generic geographic words and bare compass words: alone they are pieces of longer names ("Plum Island",
+# "Rift Valley", "Danube Delta", "the American South"), never resolved by themselves ("Island" is
+# also Iceland's own name for itself).
+GENERIC_WORDS = frozenset(
+    """
+    island islands isle valley delta river lake gulf bay sea ocean coast peninsula strait channel canal desert
+    mountain mountains hills plain plains basin republic kingdom empire federation union
+    north south east west northern southern eastern western central northeast northwest southeast southwest
+    """.split()
+)
 
 _SPACY_PLACE = frozenset({"GPE", "LOC", "FAC"})
 _CONNECTORS = frozenset({"of", "de", "la", "le", "el", "del", "du", "des", "da", "do", "dos", "das", "upon", "on", "am",
@@ -335,7 +346,7 @@ def _plausible(
     """Guards for gazetteer-only matches: common words, sentence starts, small places."""
     key = name_key(surface)
     words = key.split()
-    if len(words) == 1 and (key in rules.stop_names or len(key) < 3):
+    if len(words) == 1 and (key in rules.stop_names or key in GENERIC_WORDS or len(key) < 3):
         return False
     if surface.isupper() and len(surface) <= 4:  # acronyms only through the abbreviation list
         return False
@@ -435,6 +446,8 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
             return [gz.countries[target]]
         if gz.lookup(target):
             return list(gz.lookup(target))
+    if name_key(surface) in GENERIC_WORDS:
+        return []
     found = list(gz.lookup(surface)) or list(gz.lookup_code(surface))
     if found:
         return found
@@ -467,17 +480,148 @@ def _prefer_city(cands: list[Place]) -> dict[int, int]:
     """Subdivisions that share their name with a large city inside them yield to the city.
 
     Returns ``{subdivision position: city position}``; the city then takes the
-    subdivision's score if that is higher ("Gaza", "Beijing", "New York").
+    subdivision's score if that is higher ("Gaza", "Beijing", "New York"). A
+    county yields only to a city of its own state ("Marion County", Indiana,
+    does not yield to Marion, Ohio).
     """
     drop: dict[int, int] = {}
     for i, sub in enumerate(cands):
         if sub.feature not in ("admin1", "admin2"):
             continue
+        home = sub.admin1 if sub.feature == "admin2" else -1
         for k, city in enumerate(cands):
-            if city.feature == "city" and city.country == sub.country and city.population * 4 >= sub.population:
+            if city.feature == "city" and city.country == sub.country and city.population * 4 >= sub.population and (
+                home < 0 or city.admin1 < 0 or city.admin1 == home
+            ):
                 if i not in drop or city.population > cands[drop[i]].population:
                     drop[i] = k
     return drop
+
+
+# "New York state", "Washington State", "New York Governor", "the state of Washington", "Governor of Ohio".
+_ADMIN_AFTER = re.compile(r"\s(?:[Ss]tate|STATE|[Gg]overnor|[Gg]ubernatorial)\b")
+_ADMIN_BEFORE = re.compile(r"\b(?:[Ss]tate|[Gg]overnor)\s+of\s+(?:the\s+)?$")
+# "the city of Sao Paulo", "New York City", "Boston mayor", "the mayor of Boston".
+_CITY_AFTER = re.compile(r"\s(?:[Cc]ity|[Mm]ayor)\b")
+_CITY_BEFORE = re.compile(r"\b(?:[Cc]ity|[Tt]own|[Mm]ayor)\s+of\s+$")
+# Gaps that join the members of an enumeration ("Ohio, Oregon, Texas and Utah").
+_LIST_GAPS = frozenset({",", "and", ", and", "or", ", or", "&", ", &"})
+_CUE_BONUS = 4.0  # a state cue or the container of the previous toponym
+_LIST_BONUS = 5.0  # same kind and country as the other members of an enumeration
+_SAME_NAME_BONUS = 5.0  # one sense per document for a name that had a cue elsewhere
+_PART_OF_CITY_KM = 30.0  # "Queens, New York": the previous place lies in the city
+
+
+@dataclass(slots=True)
+class _Cue:
+    """Context-free evidence for one toponym, applied on top of the scores."""
+
+    bonus: dict[int, float]  # candidate index -> extra score
+    keep_subdivisions: bool = False  # do not let a state yield to its namesake city
+    no_near: bool = False  # an enumeration member: the next name is a sibling, not its container
+    cued: bool = False  # the choice rests on local evidence: other mentions of the name follow it
+
+
+def _enumerations(text: str, spans: list[_Span]) -> list[list[int]]:
+    """Runs of toponyms joined by commas, "and" and "or" that form lists.
+
+    A run counts as a list when it has three members or more, or a member
+    joined by "and"/"or": "Buffalo, New York" is a place and its container,
+    "New Jersey and New York" and "Ohio, Oregon, Utah" are lists.
+    """
+    groups: list[list[int]] = []
+    run: list[int] = []
+    worded = False
+    for n in range(len(spans)):
+        if run and " ".join(text[spans[n - 1].end : spans[n].start].split()) in _LIST_GAPS and spans[n].start - spans[n - 1].end <= 7:
+            worded = worded or text[spans[n - 1].end : spans[n].start].strip(" ,") != ""
+            run.append(n)
+            continue
+        if len(run) >= 3 or (len(run) == 2 and worded):
+            groups.append(run)
+        run, worded = [n], False
+    if len(run) >= 3 or (len(run) == 2 and worded):
+        groups.append(run)
+    return groups
+
+
+def _local_cues(
+    text: str, spans: list[_Span], cand_lists: list[list[int]], first: list[int], gz: Gazetteer
+) -> list[_Cue]:
+    """Evidence around each toponym: state cues, containers and enumerations.
+
+    * "New York state", "the state of Washington", "Governor of Ohio": the
+      first-level unit, not its namesake city; "the city of Sao Paulo", "the
+      mayor of Boston": the city;
+    * "Buffalo, New York", "Blakely, Georgia": after "Town, " a name is the
+      unit containing the town (the state, not New York City or the Caucasus
+      country), unless the town lies within the city of that name ("Queens,
+      New York" is New York City);
+    * "Ohio, Oregon, Washington and Wyoming", "Egypt and Niger": a member of an
+      enumeration takes the kind (and, for subdivisions, the country) that the
+      other members share.
+    """
+    cues = [_Cue({}) for _ in spans]
+    for n, (span, ci) in enumerate(zip(spans, cand_lists)):
+        if not ci:
+            continue
+        if _ADMIN_AFTER.match(text, span.end) or _ADMIN_BEFORE.search(text[max(0, span.start - 30) : span.start]):
+            for idx in ci:
+                if gz.places[idx].feature == "admin1":
+                    cues[n].bonus[idx] = _CUE_BONUS
+                    cues[n].keep_subdivisions = cues[n].cued = True
+        elif _CITY_AFTER.match(text, span.end) or _CITY_BEFORE.search(text[max(0, span.start - 30) : span.start]):
+            for idx in ci:
+                if gz.places[idx].feature == "city":
+                    cues[n].bonus[idx] = _CUE_BONUS
+                    cues[n].cued = True
+    for group in _enumerations(text, spans):
+        for n in group:
+            ci = cand_lists[n]
+            if not ci:
+                continue
+            sibs = [gz.places[first[m]] for m in group if m != n and first[m] >= 0]
+            if not sibs:
+                continue
+            need = max(1, (len(sibs) + 1) // 2)
+            admins: dict[str, int] = {}
+            for q in sibs:
+                if q.feature == "admin1" and q.country:
+                    admins[q.country] = admins.get(q.country, 0) + 1
+            n_countries = sum(1 for q in sibs if q.feature == "country")
+            cue = cues[n]
+            for idx in ci:
+                p = gz.places[idx]
+                if p.feature == "admin1" and admins.get(p.country or "", 0) >= need:
+                    cue.bonus[idx] = cue.bonus.get(idx, 0.0) + _LIST_BONUS
+                    cue.keep_subdivisions = cue.no_near = cue.cued = True
+                elif p.feature == "country" and n_countries >= need:
+                    cue.bonus[idx] = cue.bonus.get(idx, 0.0) + _LIST_BONUS
+                    cue.no_near = cue.cued = True
+    for n in range(1, len(spans)):
+        ci, prev = cand_lists[n], first[n - 1]
+        if not ci or prev < 0 or cues[n].no_near or text[spans[n - 1].end : spans[n].start] != ", ":
+            continue
+        pp = gz.places[prev]
+        if pp.feature not in ("city", "admin2", "physical", "site"):
+            continue
+        cue = cues[n]
+        part = [idx for idx in ci if gz.places[idx].feature == "city" and idx != prev
+                and distance_km(gz.places[idx].lat, gz.places[idx].lon, pp.lat, pp.lon) <= _PART_OF_CITY_KM]
+        if part:
+            for idx in part:
+                cue.bonus[idx] = cue.bonus.get(idx, 0.0) + _CUE_BONUS
+            cue.cued = True
+            continue
+        prev_admins = {gz.places[j].admin1 for j in cand_lists[n - 1]} - {-1}
+        prev_countries = {gz.places[j].country for j in cand_lists[n - 1]} - {None}
+        for idx in ci:
+            p = gz.places[idx]
+            if (p.feature == "admin1" and idx in prev_admins) or (p.feature == "country" and p.country in prev_countries):
+                cue.bonus[idx] = cue.bonus.get(idx, 0.0) + _CUE_BONUS
+                cue.keep_subdivisions = cue.keep_subdivisions or p.feature == "admin1"
+                cue.cued = True
+    return cues
 
 
 def _resolve(
@@ -491,10 +635,11 @@ def _resolve(
 
     def choose(
         ci: list[int], countries: dict[str, float], admins: dict[int, float], inside: dict[int, float],
-        near: tuple[str, int] | None,
+        near: tuple[str, int] | None, cue: _Cue | None = None,
     ) -> tuple[int, float]:
         cands = [gz.places[i] for i in ci]
-        drop = _prefer_city(cands)
+        drop = {} if cue is not None and cue.keep_subdivisions else _prefer_city(cands)
+        bonus = cue.bonus if cue is not None else {}
         inherited: dict[int, float] = {}
         for sub, city in drop.items():
             inherited[city] = max(inherited.get(city, -1e9), _base_score(cands[sub]))
@@ -502,7 +647,7 @@ def _resolve(
         for k, (idx, p) in enumerate(zip(ci, cands)):
             if k in drop:
                 continue
-            score = max(_base_score(p), inherited.get(k, -1e9))
+            score = max(_base_score(p), inherited.get(k, -1e9)) + bonus.get(idx, 0.0)
             if p.country:
                 # Other toponyms (and actors) of the same country vouch for it.
                 score += min(countries.get(p.country, 0.0), 3.0)
@@ -510,7 +655,9 @@ def _resolve(
                 score += min(admins.get(p.admin1, 0.0), 1.0) * 2.5
             if p.feature == "admin1":  # places of the document that lie inside it
                 score += min(inside.get(idx, 0.0), 1.0) * 2.5
-            if near is not None and p.feature != "country" and (p.country == near[0] or p.admin1 == near[1]):
+            if near is not None and p.feature != "country" and (
+                p.country == near[0] or p.admin1 == near[1] or (near[1] >= 0 and idx != near[1] and _within_city(p, gz.places[near[1]]))
+            ):
                 score += 4.0
             if score > best_score:
                 best, best_score, second = idx, score, best_score
@@ -518,8 +665,11 @@ def _resolve(
                 second = score
         return best, (best_score - second if second > -1e9 else 5.0)
 
-    # Pass 1: context-free choice, to learn which countries and regions the document is about.
+    # Pass 1: context-free choice, to learn which countries and regions the document is about;
+    # then again with the local cues (state words, containers, enumerations) read off that choice.
     first = [choose(ci, {}, {}, {}, None)[0] if ci else -1 for ci in cand_lists]
+    cues = _local_cues(text, spans, cand_lists, first, gz)
+    first = [choose(ci, {}, {}, {}, None, cue)[0] if ci and cue.bonus else f for ci, cue, f in zip(cand_lists, cues, first)]
     country_ctx: dict[str, float] = {}
     admin_ctx: dict[int, float] = {}
     inside_ctx: dict[int, float] = {}  # admin1 index -> places of the document inside it
@@ -537,12 +687,7 @@ def _resolve(
         elif p.admin1 >= 0:
             inside_ctx[p.admin1] = inside_ctx.get(p.admin1, 0.0) + 1.0
 
-    out: list[PlaceMention] = []
-    for n, (span, ci) in enumerate(zip(spans, cand_lists)):
-        surface = text[span.start : span.end]
-        if not ci:
-            out.append(PlaceMention(span.start, span.end, surface, feature="site" if span.label == "FAC" else None, confidence=0.3))
-            continue
+    def contextual(n: int, cue: _Cue) -> tuple[int, float]:
         own = gz.places[first[n]]
         ctx = dict(country_ctx)
         if own.country:  # a name is not its own context
@@ -553,8 +698,29 @@ def _resolve(
         ins = dict(inside_ctx)
         if own.feature != "admin1" and own.admin1 >= 0:
             ins[own.admin1] = ins.get(own.admin1, 0.0) - 1.0
-        near = _following_place(n, spans, first, text, gz)
-        idx, margin = choose(ci, ctx, adm, ins, near)
+        near = None if cue.no_near else _following_place(n, spans, first, text, gz)
+        return choose(cand_lists[n], ctx, adm, ins, near, cue)
+
+    chosen: list[tuple[int, float]] = [contextual(n, cue) if ci else (-1, 0.0) for n, (ci, cue) in enumerate(zip(cand_lists, cues))]
+    # One sense per document: a name resolved on local evidence ("Buffalo, New York", "New York
+    # state") lends that reading to its other, uncued mentions ("in New York since April").
+    keys = [name_key(text[s.start : s.end]) for s in spans]
+    sense: dict[str, int] = {}
+    for n, cue in enumerate(cues):
+        if cue.cued and chosen[n][0] >= 0:
+            sense[keys[n]] = chosen[n][0] if sense.get(keys[n], chosen[n][0]) == chosen[n][0] else -1
+    for n, cue in enumerate(cues):
+        idx = sense.get(keys[n], -1)
+        if not cue.cued and idx >= 0 and idx != chosen[n][0] and idx in cand_lists[n]:
+            lent = _Cue({idx: _SAME_NAME_BONUS}, keep_subdivisions=gz.places[idx].feature == "admin1")
+            chosen[n] = contextual(n, lent)
+
+    out: list[PlaceMention] = []
+    for span, ci, (idx, margin) in zip(spans, cand_lists, chosen):
+        surface = text[span.start : span.end]
+        if not ci:
+            out.append(PlaceMention(span.start, span.end, surface, feature="site" if span.label == "FAC" else None, confidence=0.3))
+            continue
         p = gz.places[idx]
         conf = round(min(0.99, 0.5 + margin / 6.0), 3)
         out.append(
@@ -564,8 +730,12 @@ def _resolve(
     return out
 
 
+def _within_city(p: Place, city: Place) -> bool:
+    return city.feature == "city" and distance_km(p.lat, p.lon, city.lat, city.lon) <= _PART_OF_CITY_KM
+
+
 def _following_place(n: int, spans: list[_Span], first: list[int], text: str, gz: Gazetteer) -> tuple[str, int] | None:
-    """"Santa Ana, California": the next toponym after a comma is the container (country, admin1 index)."""
+    """"Santa Ana, California": the next toponym after a comma is the container (country, admin1 or city index)."""
     if n + 1 >= len(spans) or first[n + 1] < 0:
         return None
     nxt = spans[n + 1]
@@ -575,12 +745,28 @@ def _following_place(n: int, spans: list[_Span], first: list[int], text: str, gz
     p = gz.places[first[n + 1]]
     if p.feature == "country" and p.country:
         return (p.country, -2)
-    if p.feature == "admin1":
+    if p.feature in ("admin1", "city"):  # a city: "Brooklyn, New York" names a part of it
         return ("", first[n + 1])
     return None
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+_OF_TAIL = re.compile(r" of (?:the )?[A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*){0,2}")
+
+
+def _extend_of(text: str, sp: _Span, gz: Gazetteer) -> _Span:
+    """"Democratic Republic" + " of the Congo": an entity cut before an "of" phrase that completes a known name."""
+    m = _OF_TAIL.match(text, sp.end)
+    if m is None:
+        return sp
+    ends = [w.end() for w in re.finditer(r"\S+", text[sp.end : m.end()]) if w.group() not in ("of", "the")]
+    for end in sorted(ends, reverse=True):
+        if gz.lookup(text[sp.start : sp.end + end]):
+            s, e = _trim(text, sp.start, sp.end + end)
+            return _Span(s, e, sp.source, sp.label)
+    return sp
 
 
 def _norp_spans(mentions: Sequence[Mention], others: list[_Span]) -> list[tuple[int, int]]:
@@ -616,14 +802,18 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
         k = bisect.bisect_left(norp_starts, sp.end)
         if name_key(surface) in gz.demonyms or (k > 0 and norp_reach[k - 1] > sp.start):
             continue
-        kept.append(sp)
+        kept.append(_extend_of(text, sp, gz))
     kept += _gazetteer_spans(text, chunks, gz, rules, kept, others)
 
     spans: list[_Span] = []
     for sp in sorted(kept, key=lambda s: (s.start, -(s.end - s.start), s.source)):
         if spans and sp.start < spans[-1].end:
             continue
-        if _is_metonym(text, sp.start, sp.end, rules) or _is_modifier(text, sp.end, rules) or _currency(text, sp.start, sp.end):
+        # "Marion, Ohio was told": the container of the place before it is no speaking actor.
+        container = bool(spans) and text[spans[-1].end : sp.start] == ", "
+        if (not container and _is_metonym(text, sp.start, sp.end, rules)) or _is_modifier(text, sp.end, rules) or _currency(
+            text, sp.start, sp.end
+        ):
             continue
         spans.append(sp)
     return _resolve(text, spans, mentions, gz, rules)
