@@ -71,9 +71,21 @@ def _state(engine: sa.engine.Engine) -> dict[str, Any]:
             clusters.setdefault(r.cluster_id, set()).add((r.document_id, r.type))
         counts = {t.name: conn.execute(sa.select(sa.func.count()).select_from(t)).scalar() for t in metadata.sorted_tables
                   if t.name not in ("audit_log", "users", "sessions", "api_tokens", "collections", "collection_grants",
-                                    "upload_jobs", "upload_items", "failures")}
+                                    "upload_jobs", "upload_items", "failures", "visibility_signatures")}
         acts = sorted(conn.execute(sa.select(actors.c.id)).scalars())
-    return {"documents": docs, "clusters": sorted(sorted(c) for c in clusters.values()), "counts": counts, "actors": acts}
+        # write-time summary tables (when the schema has them): their content, signature ids as collection lists
+        signatures: dict[Any, Any] = {}
+        if "visibility_signatures" in metadata.tables:
+            signatures = dict(conn.execute(sa.text("SELECT id, collections FROM visibility_signatures")).all())
+        summaries = {}
+        for t in metadata.sorted_tables:
+            if t.name.startswith("summary_"):
+                cols = [c for c in t.columns if c.name != "id"]
+                summaries[t.name] = sorted((
+                    tuple(signatures.get(v, v) if c.name == "signature_id" else round(v, 6) if isinstance(v, float) else v
+                          for c, v in zip(cols, r)) for r in conn.execute(sa.select(*cols))), key=repr)
+    return {"documents": docs, "clusters": sorted(sorted(c) for c in clusters.values()), "counts": counts, "actors": acts,
+            "summaries": summaries}
 
 
 def check_no_orphans(engine: sa.engine.Engine, deleted: str) -> None:
