@@ -321,3 +321,22 @@ def test_entity_cut_before_of_is_extended_to_the_known_name() -> None:
     names = [p.text for p in found]
     assert "Democratic Republic of the Congo" in names, names
     assert by_text(found)["Democratic Republic of the Congo"].country == "COD"
+
+
+@pytest.mark.parametrize(
+    ("surface", "name"),
+    [("Santa Ana City Council", "Santa Ana"), ("Indian Ocean coast", "Indian Ocean"), ("Orange County Sanitation District", "Orange County")],
+)
+def test_unknown_name_ending_in_an_area_word_stands_at_its_known_head(surface: str, name: str) -> None:
+    from horizonscan.analysis.places import _candidates, _rules
+
+    gz = load_gazetteer()
+    found = _candidates(surface, gz, _rules(""))
+    assert any(name_key(gz.places[i].name) == name_key(name) for i in found), [gz.places[i].name for i in found]
+    assert _candidates("St. Peter's Square", gz, _rules("")) == []
+
+
+def test_washington_dc_is_the_city() -> None:
+    found = places("A patient was admitted to a hospital in Washington, D.C. after showing symptoms.")
+    wash = by_text(found)["Washington"]
+    assert wash.feature == "city" and distance_km(wash.lat or 0, wash.lon or 0, 38.9, -77.0) < 30

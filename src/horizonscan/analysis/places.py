@@ -437,6 +437,15 @@ _GENERIC = {
 }
 
 
+# Last words that make a name the area or a body of the place before them ("Santa Ana City Council").
+_AREA_HEADS = frozenset(
+    """
+    council district province region area coast county municipality city town state authority board department
+    government zone territory prefecture governorate
+    """.split()
+)
+
+
 def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
     """Gazetteer candidates; abbreviations first, then "X Province"/"Province of X" without the generic word."""
     abbr = dict(rules.abbreviations)
@@ -463,7 +472,23 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
         m = _DIRECTION.match(surface)
         if m and m.group(1)[:1].isupper():
             return [i for i in _candidates(m.group(1), gz, rules) if _is_whole(gz.places[i])]
-    return list(gz.lookup_minor(surface))
+    minor = list(gz.lookup_minor(surface))
+    if minor or len(words) < 2:
+        return minor
+    # "Indian Ocean coast", "Santa Ana City Council", "Orange County Sanitation District": a name
+    # nothing resolves, ending in an area or body word, stands at its longest leading part that is
+    # a known place of some size.
+    parts = surface.split()
+    if not (parts[-1].islower() or name_key(parts[-1]) in _AREA_HEADS):
+        return []
+    for k in range(len(parts) - 1, 0, -1):
+        head = " ".join(parts[:k])
+        if name_key(head) in GENERIC_WORDS:
+            break
+        found = [i for i in gz.lookup(head) if _is_whole(gz.places[i]) or gz.places[i].feature == "admin2"]
+        if found:
+            return found
+    return []
 
 
 def _is_whole(p: Place) -> bool:
@@ -656,7 +681,7 @@ def _resolve(
             if p.feature == "admin1":  # places of the document that lie inside it
                 score += min(inside.get(idx, 0.0), 1.0) * 2.5
             if near is not None and p.feature != "country" and (
-                p.country == near[0] or p.admin1 == near[1] or (near[1] >= 0 and idx != near[1] and _within_city(p, gz.places[near[1]]))
+                p.country == near[0] or p.admin1 == near[1] or (near[1] >= 0 and _within_city(p, gz.places[near[1]]))
             ):
                 score += 4.0
             if score > best_score:
@@ -699,6 +724,8 @@ def _resolve(
         if own.feature != "admin1" and own.admin1 >= 0:
             ins[own.admin1] = ins.get(own.admin1, 0.0) - 1.0
         near = None if cue.no_near else _following_place(n, spans, first, text, gz)
+        if near is not None:
+            cue.cued = True  # "Brooklyn, New York": later bare mentions of "Brooklyn" follow it
         return choose(cand_lists[n], ctx, adm, ins, near, cue)
 
     chosen: list[tuple[int, float]] = [contextual(n, cue) if ci else (-1, 0.0) for n, (ci, cue) in enumerate(zip(cand_lists, cues))]
