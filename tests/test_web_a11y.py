@@ -89,6 +89,25 @@ def context(server: tuple[str, WebFixture]) -> Iterator[Any]:
         browser.close()
 
 
+def _job(fx: WebFixture) -> str:
+    """A finished upload job of the admin (one stored file, one skipped) for the job page."""
+    from horizonscan.store import jobs, open_store
+    from horizonscan.store.accounts import user_by_name
+
+    store = open_store(fx.url)
+    job_id = "a1" * 16  # 32 hex digits
+    if jobs.get_job(store.engine, job_id) is None:
+        jobs.create_job(store.engine, job_id, user_by_name(store.engine, "admin")["id"], "team", "/spool", False,  # type: ignore[index]
+                        [{"kind": "file", "name": "note.txt", "input": "/spool/note.txt"},
+                         {"kind": "file", "name": "empty.txt", "status": "skipped", "reason": "E101 empty file"}])
+        item = jobs.pending_items(store.engine, job_id)[0]
+        jobs.finish_item(store.engine, job_id, item["id"], [{"name": "note.txt", "status": "added",
+                                                             "document_id": fx.ids["team"], "title": "Protest in Almaty"}])
+        jobs.finish_job(store.engine, job_id)
+    store.close()
+    return job_id
+
+
 def _pages(fx: WebFixture) -> dict[str, str]:
     doc = fx.ids["public"]
     return {
@@ -101,6 +120,8 @@ def _pages(fx: WebFixture) -> dict[str, str]:
         "place": "/places/KGZ",
         "network": "/network",
         "upload": "/upload",
+        "upload-job": "/upload/jobs/" + _job(fx),
+        "delete-confirm": f"/documents/{doc}/delete",
         "collections": "/collections",
         "account": "/account",
     }
@@ -120,7 +141,7 @@ def _audit(page: Any) -> list[dict[str, Any]]:
 
 
 @pytest.mark.parametrize("name", ["dashboard", "search", "document", "events", "actor", "actors", "place",
-                                  "network", "upload", "collections", "account"])
+                                  "network", "upload", "upload-job", "delete-confirm", "collections", "account"])
 def test_page_has_no_serious_accessibility_violations(server: tuple[str, WebFixture], context: Any, name: str) -> None:
     base, fx = server
     page = context.new_page()
@@ -206,3 +227,15 @@ def test_the_audit_catches_a_broken_page(server: tuple[str, WebFixture], context
     ids = {v["id"] for v in _audit(page)}
     page.close()
     assert {"label", "color-contrast"} <= ids, ids
+
+
+def test_actor_field_suggests_actors_as_you_type(server: tuple[str, WebFixture], context: Any) -> None:
+    """The events explorer's actor field fills its datalist from /suggest/actors (HTMX, no inline script)."""
+    base, _ = server
+    page = context.new_page()
+    page.goto(f"{base}/events")
+    page.click("input[name=actor]")
+    page.keyboard.type("kyrg")
+    page.wait_for_selector("#actor-options option", state="attached", timeout=10_000)
+    assert page.eval_on_selector_all("#actor-options option", "els => els.map(e => e.value)") == ["KGZ"]
+    page.close()
