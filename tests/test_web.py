@@ -79,6 +79,16 @@ def test_anonymous_rate_limit(fx: WebFixture, tmp_path: Path) -> None:
     assert codes[:5] == [401] * 5 and codes[5:] == [429, 429]
 
 
+def test_upload_spool_is_beside_a_sqlite_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from horizonscan.web.app import default_upload_dir
+
+    monkeypatch.delenv("HORIZONSCAN_UPLOAD_DIR", raising=False)
+    assert default_upload_dir(str(tmp_path / "h.db")) == tmp_path.resolve() / "uploads"
+    assert default_upload_dir("postgresql://u@h/db") == Path("uploads")
+    monkeypatch.setenv("HORIZONSCAN_UPLOAD_DIR", str(tmp_path / "elsewhere"))
+    assert default_upload_dir(str(tmp_path / "h.db")) == tmp_path / "elsewhere"
+
+
 def test_rate_limits_are_shared_out_among_workers(fx: WebFixture, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from horizonscan.web.app import WebConfig, per_worker
 

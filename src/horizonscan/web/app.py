@@ -52,7 +52,8 @@ STATUS_TEXT = {
 class WebConfig:
     """Settings of one app instance (tests lower limits and turn analysis off)."""
 
-    upload_dir: Path = field(default_factory=lambda: Path(os.environ.get("HORIZONSCAN_UPLOAD_DIR", "uploads")))
+    # The spool of upload jobs; None: HORIZONSCAN_UPLOAD_DIR, else "uploads" beside a SQLite store (else in the cwd).
+    upload_dir: Path | None = None
     max_upload: int = field(default_factory=lambda: int(os.environ.get("HORIZONSCAN_MAX_UPLOAD", 50 * 1024 * 1024)))
     max_body: int = 64 * 1024  # every request that is not an upload
     anonymous_per_minute: int = 120
@@ -65,6 +66,18 @@ class WebConfig:
     workers: int = field(default_factory=lambda: max(1, int(os.environ.get("HORIZONSCAN_WEB_WORKERS", "1") or 1)))
     job_poll_s: float = 2.0  # how often an idle upload worker looks for jobs
     job_stale_s: float = 60.0  # a running job without a heartbeat for this long is resumed by another worker
+
+
+def default_upload_dir(db_url: str) -> Path:
+    """HORIZONSCAN_UPLOAD_DIR, else ``uploads/`` beside a SQLite file, else ``uploads/`` in the working folder."""
+    if os.environ.get("HORIZONSCAN_UPLOAD_DIR"):
+        return Path(os.environ["HORIZONSCAN_UPLOAD_DIR"])
+    from ..store.db import normalise_url
+
+    url = normalise_url(db_url)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        return Path(url.removeprefix("sqlite:///")).resolve().parent / "uploads"
+    return Path("uploads")
 
 
 def per_worker(limit: int, workers: int) -> int:
@@ -96,6 +109,8 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     app.state.accounts = Accounts(store.engine)
     # Uploaded URLs must not reach the server's own network unless the admin allows it.
     app.state.settings = settings or Settings(db_url=db_url, fetch_private=os.environ.get("HORIZONSCAN_FETCH_PRIVATE") == "1")
+    if config.upload_dir is None:
+        config.upload_dir = default_upload_dir(db_url)
     app.state.config = config
     app.state.login_limiter = RateLimiter(per_worker(config.failed_logins, config.workers), 15 * 60)
     from .jobs import JobRunner
