@@ -340,3 +340,10 @@ def test_washington_dc_is_the_city() -> None:
     found = places("A patient was admitted to a hospital in Washington, D.C. after showing symptoms.")
     wash = by_text(found)["Washington"]
     assert wash.feature == "city" and distance_km(wash.lat or 0, wash.lon or 0, 38.9, -77.0) < 30
+
+
+def test_chain_of_containers_is_not_a_list() -> None:
+    found = by_text(places("She died in Atlanta, Georgia, United States, last week."))
+    assert _state(found["Georgia"])
+    found = by_text(places("Talks were held in Armenia, Azerbaijan, Georgia."))
+    assert found["Georgia"].feature == "country" and found["Georgia"].country == "GEO"

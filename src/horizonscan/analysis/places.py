@@ -547,14 +547,15 @@ class _Cue:
     cued: bool = False  # the choice rests on local evidence: other mentions of the name follow it
 
 
-def _enumerations(text: str, spans: list[_Span]) -> list[list[int]]:
-    """Runs of toponyms joined by commas, "and" and "or" that form lists.
+def _enumerations(text: str, spans: list[_Span]) -> list[tuple[list[int], bool]]:
+    """Runs of toponyms joined by commas, "and" and "or" that may be lists, with whether a word joins them.
 
-    A run counts as a list when it has three members or more, or a member
-    joined by "and"/"or": "Buffalo, New York" is a place and its container,
-    "New Jersey and New York" and "Ohio, Oregon, Utah" are lists.
+    A run of two needs "and"/"or": "Buffalo, New York" is a place and its
+    container, "New Jersey and New York" a list. A run of commas alone may
+    also be a chain of containers ("Atlanta, Georgia, United States"), so its
+    members must agree more (see ``_local_cues``).
     """
-    groups: list[list[int]] = []
+    groups: list[tuple[list[int], bool]] = []
     run: list[int] = []
     worded = False
     for n in range(len(spans)):
@@ -563,10 +564,10 @@ def _enumerations(text: str, spans: list[_Span]) -> list[list[int]]:
             run.append(n)
             continue
         if len(run) >= 3 or (len(run) == 2 and worded):
-            groups.append(run)
+            groups.append((run, worded))
         run, worded = [n], False
     if len(run) >= 3 or (len(run) == 2 and worded):
-        groups.append(run)
+        groups.append((run, worded))
     return groups
 
 
@@ -583,8 +584,9 @@ def _local_cues(
       country), unless the town lies within the city of that name ("Queens,
       New York" is New York City);
     * "Ohio, Oregon, Washington and Wyoming", "Egypt and Niger": a member of an
-      enumeration takes the kind (and, for subdivisions, the country) that the
-      other members share.
+      enumeration takes the kind (and, for subdivisions, the country) that half
+      the other members share (two at least in a run of commas alone, which may
+      be a chain of containers: "Atlanta, Georgia, United States").
     """
     cues = [_Cue({}) for _ in spans]
     for n, (span, ci) in enumerate(zip(spans, cand_lists)):
@@ -600,7 +602,7 @@ def _local_cues(
                 if gz.places[idx].feature == "city":
                     cues[n].bonus[idx] = _CUE_BONUS
                     cues[n].cued = True
-    for group in _enumerations(text, spans):
+    for group, worded in _enumerations(text, spans):
         for n in group:
             ci = cand_lists[n]
             if not ci:
@@ -608,7 +610,8 @@ def _local_cues(
             sibs = [gz.places[first[m]] for m in group if m != n and first[m] >= 0]
             if not sibs:
                 continue
-            need = max(1, (len(sibs) + 1) // 2)
+            # Half the other members; two at least when only commas join them (not a chain of containers).
+            need = max(1 if worded else 2, (len(sibs) + 1) // 2)
             admins: dict[str, int] = {}
             for q in sibs:
                 if q.feature == "admin1" and q.country:
