@@ -273,6 +273,19 @@ def test_upload_errors_never_lose_the_other_files(app: Any, monkeypatch: pytest.
     assert items["fine.txt"]["status"] == "added"
 
 
+def test_a_feed_upload_lists_each_entry(app: Any) -> None:
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Notes</title><link>https://example.org/</link>
+<item><title>One</title><link>https://example.org/one</link><description>Kazakhstan and China signed a trade deal in Astana in 2019.</description></item>
+<item><title>Two</title><link>https://example.org/two</link><description>Kyrgyzstan asked China for a loan in Bishkek in 2018.</description></item>
+</channel></rss>"""
+    c = client_as(app, "scanner")
+    r = c.post("/api/v1/uploads", data={"collection": "team"}, files=[("files", ("notes.xml", feed, "application/rss+xml"))])
+    job = wait_job(c, r.headers["location"])
+    assert job["status"] == "done" and job["total"] == job["processed"] == 2
+    assert [(i["name"], i["status"]) for i in job["items"]] == [("notes.xml: https://example.org/one", "added"),
+                                                                  ("notes.xml: https://example.org/two", "added")]
+
+
 def test_a_restarted_server_resumes_unfinished_uploads(fx: WebFixture, tmp_path: Path) -> None:
     from horizonscan.store import jobs
     from horizonscan.store.accounts import user_by_name
@@ -303,6 +316,32 @@ def test_a_restarted_server_resumes_unfinished_uploads(fx: WebFixture, tmp_path:
 
     for item in job["items"]:  # in the job's collection only: a.txt was new, not a duplicate of a "default" document
         assert document_collections(engine, item["document_id"]) == ["team"]
+
+
+def test_a_resumed_job_tells_its_own_documents_from_earlier_ones(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from horizonscan.ingest.normalise import clean_text, content_id
+    from horizonscan.records import Document, Found
+    from horizonscan.store import jobs, open_store
+
+    store = open_store(f"sqlite:///{tmp_path / 'j.db'}")
+
+    def write(text: str, input: str) -> str:
+        doc = Document(content_id(clean_text(text)), clean_text(text), Found(None), Found(None), Found("en", "test"), reader="t")
+        store.write(doc, None, input)
+        return doc.id
+
+    url = "https://example.org/page"
+    before = write("The page as the CLI ingested it last year.", url)  # in "default" since then
+    since = dt.datetime.now(dt.timezone.utc)
+    time.sleep(0.01)
+    mine = write("The page as the killed upload job stored it.", url)
+    spooled = write("A file the killed job stored.", "/spool/job/00-a.txt")
+    assert jobs.created_by(store.engine, [before, mine], url, since) == {mine}
+    assert jobs.created_by(store.engine, [spooled], "/spool/job/00-a.txt", since) == {spooled}
+    assert jobs.created_by(store.engine, [spooled], "/spool/job/01-b.txt", since) == set()
+    store.close()
 
 
 def test_delete_a_document(app: Any, fx: WebFixture) -> None:

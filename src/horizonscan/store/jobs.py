@@ -94,7 +94,7 @@ def finish_item(engine: Engine, job_id: str, item_id: int, results: list[dict[st
     with engine.begin() as conn:
         item = conn.execute(sa.select(i.position, i.kind).where(i.id == item_id)).first()
         conn.execute(upload_items.update().where(i.id == item_id).values(
-            status=first["status"], document_id=first.get("document_id"), title=first.get("title"),
+            name=first["name"], status=first["status"], document_id=first.get("document_id"), title=first.get("title"),
             reason=first.get("reason"), finished_at=now))
         if extra and item is not None:
             conn.execute(upload_items.insert(), [
@@ -136,17 +136,19 @@ def list_jobs(engine: Engine, user_id: int | None, limit: int = 10) -> list[dict
         return [dict(r._mapping) for r in conn.execute(q)]
 
 
-def created_by(engine: Engine, doc_ids: Iterable[str], input: str) -> set[str]:
-    """The ids among ``doc_ids`` whose *first* recorded input is ``input`` (the document was new then).
+def created_by(engine: Engine, doc_ids: Iterable[str], input: str, since: dt.datetime) -> set[str]:
+    """The ids among ``doc_ids`` first stored from ``input`` at or after ``since`` (the job's start).
 
     A resumed job sees the documents it wrote before the kill as duplicates; this tells
-    them apart from documents that really existed before the upload.
+    them apart from documents that really existed before the upload (also when the same
+    URL was ingested earlier from elsewhere).
     """
     ids = sorted(set(doc_ids))
     if not ids:
         return set()
     d = document_inputs.c
     first = sa.select(d.document_id, sa.func.min(d.id).label("first")).where(d.document_id.in_(ids)).group_by(d.document_id).subquery()
-    q = sa.select(first.c.document_id).join(document_inputs, document_inputs.c.id == first.c.first).where(d.input.startswith(input, autoescape=True))
+    q = (sa.select(first.c.document_id).join(document_inputs, document_inputs.c.id == first.c.first)
+         .where(d.input.startswith(input, autoescape=True), d.seen_at >= since))
     with engine.connect() as conn:
         return set(conn.execute(q).scalars())

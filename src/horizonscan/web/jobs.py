@@ -121,7 +121,7 @@ class JobRunner:
             stored = [o.document_id for o in outcomes if o.document_id]
             duplicates = [o.document_id for o in outcomes if o.document_id and o.status == "duplicate"]
             # a document this job wrote before a kill comes back as a duplicate: it is still new
-            mine = sj.created_by(self.engine, duplicates, item["input"])
+            mine = sj.created_by(self.engine, duplicates, item["input"], job["created_at"])
             self.state.accounts.add_documents(job["collection_id"], stored, [d for d in duplicates if d not in mine])
         except Exception as exc:  # a bug or the store failing for this input: record it, go on
             log.exception("upload item %s of job %s failed", item["id"], job["id"])
@@ -130,11 +130,12 @@ class JobRunner:
         if not outcomes:
             return [{"name": item["name"], "status": "skipped", "reason": "E101 no text found"}]
         out = []
-        for n, o in enumerate(outcomes):
+        for o in outcomes:
             reason = o.reason.replace(spool, "") if o.reason else None
-            name = item["name"] if n == 0 else o.input.replace(spool, "")
-            if n == 0 and o.input != item["input"] and len(outcomes) > 1:
-                name = o.input.replace(spool, "")
+            name = item["name"]
+            if len(outcomes) > 1:  # feed entries (by their link), e-mail attachments (file#attachment)
+                rest = o.input[len(item["input"]):] if o.input.startswith(item["input"]) else f": {o.input}"
+                name += rest
             out.append({"name": name[:500], "status": o.status, "document_id": o.document_id, "title": o.title,
                         "reason": reason})
         return out
