@@ -237,6 +237,7 @@ def test_upload_files_into_a_collection(app: Any) -> None:
     assert c.post("/api/v1/uploads", data={"collection": "default"}, files=files[:1]).status_code == 403
     assert c.post("/api/v1/uploads", data={"collection": "team", "urls": "http://127.0.0.1:9/x"}).status_code == 403
     assert c.post("/api/v1/uploads", data={"collection": "team"}).json()["error"]["code"] == "E528"  # nothing to upload
+    assert client_as(app, "admin").post("/api/v1/uploads", data={"collection": "nope"}, files=files[:1]).json()["error"]["code"] == "E508"
     # an editor's URL list takes web addresses only, never server paths
     ed = client_as(app, "editor").post("/api/v1/uploads", data={"collection": "team", "urls": "/etc/passwd\nfile:///etc/hosts"})
     assert ed.json()["status"] == "done" and [i["reason"][:4] for i in ed.json()["items"]] == ["E124", "E124"]

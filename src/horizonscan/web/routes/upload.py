@@ -64,6 +64,8 @@ def create_job(request: Request, who: Principal, collection: str, files: list[Up
         raise AuthError(400, "E528", f"at most {MAX_FILES} files and {MAX_URLS} URLs per upload")
     if not files and not urls:
         raise AuthError(400, "E528", "nothing to upload: choose files or enter URLs")
+    if who.is_admin and collection not in {c["id"] for c in app.state.accounts.collections(who)}:
+        raise AuthError(400, "E508", "no such collection")  # others may only name collections granted to them
     job_id = secrets.token_hex(16)
     folder = (Path(app.state.config.upload_dir) / dt.date.today().isoformat() / job_id[:16]).resolve()
     folder.mkdir(parents=True, exist_ok=True)
