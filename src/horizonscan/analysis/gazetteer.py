@@ -18,7 +18,9 @@ Sources (all shipped inside pinned PyPI packages, nothing is downloaded):
 A country's point stays within 160 km of its Factbook point (where GeoNames
 puts most countries) while moving as far towards the centre of its mainland
 (nearer where encyclopaedias put them) as that allows; see ``_country_point``. A subdivision without a point of its own sits at the
-midpoint of the bounding box of the places inside it. The index maps a
+midpoint of the bounding box of the places inside it; one whose point is that of
+its largest place (New York State at Manhattan) at the middle of its places
+(``_trimmed_centre``). The index maps a
 normalised name to candidate places; disambiguation lives in
 :mod:`horizonscan.analysis.places`.
 """

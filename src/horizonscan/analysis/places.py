@@ -14,7 +14,9 @@ signed") is left to the actor analyser. "in Beijing" stays a place.
 
 Resolution ranks the gazetteer candidates of each name by feature kind,
 population and agreement with the countries and regions found elsewhere in
-the same document (see docs/places.md). Everything is a pure function of the
+the same document, plus local cues: "state"/"city" words, the container after
+"Town, ", the kind shared by the members of an enumeration, and one sense per
+document for a name resolved on such a cue (see docs/places.md). Everything is a pure function of the
 input text, its parse and the read-only gazetteer.
 """
 
