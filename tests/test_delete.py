@@ -141,12 +141,15 @@ def test_delete_leaves_nothing_behind_and_matches_a_store_that_never_had_it(stor
     jobs.finish_item(engine, "a" * 32, jobs.pending_items(engine, "a" * 32)[0]["id"],
                      [{"name": "root.txt", "status": "added", "document_id": ids["root"]}])
 
+    store.record_failure("root.txt", "analysis failed (simulated)", "analyse")  # stored without analysis: goes with it
+    store.record_failure("elsewhere.txt", "E107 no such file", "read")  # about another input: stays
     # the root of two copies and of an event cluster, in a collection, named by an upload
     with engine.begin() as conn:
         result = delete_document(conn, ids["root"], user_name="tester", ip="127.0.0.1")
     assert result is not None and result.new_root == ids["copy1"] and result.repointed == [ids["copy2"]]
     assert result.renamed_clusters and result.collections == ["team"]
     check_no_orphans(engine, ids["root"])
+    assert "failures" in result.rows and [f["input"] for f in store.status()["failed"]] == ["elsewhere.txt"]
     # an actor only one document mentions goes with it
     assert delete_documents(engine, [ids["lonely"], "0" * 16], user_name="tester")[1] is None
     check_no_orphans(engine, ids["lonely"])

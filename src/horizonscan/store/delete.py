@@ -3,7 +3,8 @@
 ``delete_document(conn, doc_id, ...)`` removes the document, its inputs, mentions,
 places, dates, themes, citations, events, near-duplicate signature and band keys, its
 full-text row (SQLite's FTS5 table; PostgreSQL's index follows the table), its
-collection membership, and actors nobody mentions any more; upload results that
+collection membership, the note that its analysis failed (if it did), and actors nobody
+mentions any more; upload results that
 named it keep their line without the link. It also keeps what other documents share
 with it consistent:
 
@@ -41,6 +42,7 @@ from .schema import (
     document_inputs,
     documents,
     events,
+    failures,
     lsh_bands,
     mentions,
     minhashes,
@@ -110,6 +112,11 @@ def delete_document(conn: Connection, doc_id: str, *, user_name: str | None, ip:
     summaries_after_delete(conn, copies)
     _rename_clusters(conn, doc_id, out)
     actor_ids = _actor_ids(conn, doc_id)
+    inputs = list(conn.execute(sa.select(document_inputs.c.input).where(document_inputs.c.document_id == doc_id)).scalars())
+    if inputs:  # "stored without analysis" notes about this document (not read or fetch failures of its inputs)
+        n = conn.execute(failures.delete().where(failures.c.input.in_(inputs), failures.c.stage == "analyse")).rowcount
+        if n:
+            out.rows["failures"] = n
     for table in DOCUMENT_TABLES:
         n = conn.execute(table.delete().where(table.c.document_id == doc_id)).rowcount
         if n:
