@@ -274,6 +274,30 @@ def test_upload_errors_never_lose_the_other_files(app: Any, monkeypatch: pytest.
     assert items["fine.txt"]["status"] == "added"
 
 
+def test_start_up_resumes_jobs_of_dead_processes_at_once(fx: WebFixture, tmp_path: Path) -> None:
+    import socket
+
+    from horizonscan.store import jobs
+    from horizonscan.store.accounts import user_by_name
+
+    app = make_app(fx, tmp_path)  # the default 60 s heartbeat timeout
+    engine = app.state.store.engine
+    owner = user_by_name(engine, "scanner")["id"]  # type: ignore[index]
+    (tmp_path / "c.txt").write_text("Turkmenistan and China opened a gas field near Mary in 2013.\n")
+    jobs.create_job(engine, "e" * 32, owner, "team", str(tmp_path), False,
+                    [{"kind": "file", "name": "c.txt", "input": str(tmp_path / "c.txt")}])
+    dead_pid = 2**22 + 12345  # above the kernel's pid_max: no such process
+    host = socket.gethostname()[:30]
+    assert jobs.claim_job(engine, f"{host}:{dead_pid}:abcd", 60) is not None
+    assert app.state.jobs._dead(f"{host}:{dead_pid}:abcd") and not app.state.jobs._dead(f"other-host:{dead_pid}:abcd")
+    assert not app.state.jobs._dead(f"{host}:1:abcd")  # pid 1 runs
+    with TestClient(app) as client:
+        sid, _ = session_for(app, "scanner")
+        client.cookies.set("hs_session", sid)
+        job = wait_job(client, "/api/v1/uploads/" + "e" * 32, timeout=20)
+    assert job["status"] == "done" and job["items"][0]["status"] == "added"
+
+
 def test_a_feed_upload_lists_each_entry(app: Any) -> None:
     feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Notes</title><link>https://example.org/</link>
 <item><title>One</title><link>https://example.org/one</link><description>Kazakhstan and China signed a trade deal in Astana in 2019.</description></item>

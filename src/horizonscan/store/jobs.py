@@ -10,7 +10,7 @@ died), so two workers never process the same job and a restarted server resumes 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -60,6 +60,20 @@ def claim_job(engine: Engine, worker: str, stale_s: float) -> dict[str, Any] | N
                 row = conn.execute(sa.select(upload_jobs).where(j.id == job_id)).first()
                 return dict(row._mapping) if row else None
     return None
+
+
+def release_dead(engine: Engine, is_dead: Callable[[str], bool]) -> int:
+    """Make running jobs whose worker ``is_dead`` claimable at once (rather than after the
+    heartbeat timeout); the number released."""
+    j = upload_jobs.c
+    with engine.connect() as conn:
+        running = conn.execute(sa.select(j.id, j.claimed_by).where(j.status == "running")).all()
+    dead = [r for r in running if r.claimed_by and is_dead(r.claimed_by)]
+    with engine.begin() as conn:
+        for r in dead:
+            conn.execute(upload_jobs.update().where(j.id == r.id, j.claimed_by == r.claimed_by, j.status == "running")
+                         .values(heartbeat_at=None))
+    return len(dead)
 
 
 def heartbeat(engine: Engine, job_id: str, worker: str) -> bool:

@@ -44,6 +44,11 @@ class JobRunner:
 
     # ------------------------------------------------------------ control
     def start(self, persistent: bool = True) -> None:
+        if persistent:  # server start-up: jobs of a killed process on this machine are resumed at once
+            try:
+                sj.release_dead(self.engine, self._dead)
+            except Exception:
+                log.exception("looking for uploads of killed processes failed")
         with self._lock:
             self._persistent = self._persistent or persistent
             self._stop.clear()
@@ -51,6 +56,23 @@ class JobRunner:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._loop, name="horizonscan-uploads", daemon=True)
                 self._thread.start()
+
+    def _dead(self, worker: str) -> bool:
+        """Whether ``worker`` (host:pid:nonce) was a process of this machine that no longer runs
+        (or an earlier server whose pid this process reuses, as in a restarted container)."""
+        host, _, rest = worker.partition(":")
+        pid = rest.partition(":")[0]
+        if host != socket.gethostname()[:30] or not pid.isdigit():
+            return False  # another machine: wait for its heartbeat to go stale
+        if int(pid) == os.getpid():
+            return worker != self.worker
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return True
+        except (PermissionError, OverflowError):
+            return False
+        return False
 
     def wake(self) -> None:
         """A job was created: process it (starting the thread if needed)."""
