@@ -42,3 +42,24 @@ def current() -> None:
     engine = create_engine(state.db)
     console.print(current_revision(engine) or "empty (run: horizonscan db upgrade)")
     engine.dispose()
+
+
+@db_app.command("rebuild-summary")
+def rebuild_summary() -> None:
+    """Recount the event summary tables from the stored events (after a bulk load or repair).
+
+    Ingest, uploads and collection changes keep the summary up to date by themselves.
+    Example: horizonscan --db horizonscan.db db rebuild-summary
+    """
+    import time
+
+    from ..store import summary
+    from ..store.db import create_engine
+
+    engine = create_engine(state.db)
+    t0 = time.perf_counter()
+    with engine.begin() as conn:
+        counts = summary.rebuild(conn)
+    engine.dispose()
+    rows = ", ".join(f"{name.removeprefix('summary_')} {n:,}" for name, n in counts.items())
+    console.print(f"summary rebuilt in {time.perf_counter() - t0:.1f} s: {rows}")

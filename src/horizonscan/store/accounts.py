@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
+from . import summary
 from .schema import api_tokens, audit_log, collection_documents, collection_grants, collections, documents, sessions, users
 
 DEFAULT_COLLECTION = "default"
@@ -90,8 +91,12 @@ def add_documents(engine: Engine, collection_id: str, doc_ids: Iterable[str], ex
             wanted = {collection_id}
             if not listed and doc_id in keep_default:
                 wanted.add(DEFAULT_COLLECTION)
+            if not wanted - listed:
+                continue
+            summary.remove_document(conn, doc_id)  # its counts move to its new visibility signature
             for c in sorted(wanted - listed):
                 conn.execute(collection_documents.insert().values(collection_id=c, document_id=doc_id))
+            summary.add_document(conn, doc_id)
 
 
 # ---------------------------------------------------------------- users

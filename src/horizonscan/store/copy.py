@@ -31,6 +31,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
 from .db import create_engine, current_revision, upgrade
+from . import summary
 from .schema import documents, events, failures, metadata
 
 UTC = dt.timezone.utc
@@ -133,7 +134,7 @@ def _copy(src: Engine, dst: Engine, append: bool, batch: int, progress: Progress
                     offsets[t.name] = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(col), 0))).scalar_one())
     for table in first:
         _copy_table(src, dst, table, append, batch, to_sqlite, report, progress)
-    _copy_documents(src, dst, linked, offsets, batch, to_sqlite, report, progress)
+    _copy_documents(src, dst, linked, offsets, batch, to_sqlite, report, progress, append)
     if dst.dialect.name == "postgresql":
         with dst.begin() as conn:
             for t in tables:
@@ -181,9 +182,12 @@ def _copy_table(
 
 def _copy_documents(
     src: Engine, dst: Engine, linked: list[sa.Table], offsets: dict[str, int], batch: int, to_sqlite: bool,
-    report: CopyReport, progress: Progress,
+    report: CopyReport, progress: Progress, append: bool = False,
 ) -> None:
-    """Documents in batches, each with its derived rows and FTS rows, in one transaction."""
+    """Documents in batches, each with its derived rows and FTS rows, in one transaction.
+
+    A new copy takes the summary tables as they are (copied like any table); appended
+    documents are added to the target's own summary in their batch's transaction."""
     for t in [documents, *linked]:
         report.copied.setdefault(t.name, 0)
     ev_offset = offsets.get(events.name, 0)
@@ -227,3 +231,6 @@ def _copy_documents(
                     if rows:
                         dconn.execute(t.insert(), rows)
                     report.copied[t.name] += len(rows)
+                if append:
+                    for doc_id in ids:
+                        summary.add_document(dconn, doc_id)

@@ -111,6 +111,13 @@ class Store:
             conn.execute(failures.delete().where(failures.c.input == input))
 
     # ---------------------------------------------------------------- reads
+    def generation(self) -> int:
+        """Changes with every stored, moved or deleted document (see store/summary.py)."""
+        from . import summary
+
+        with self.engine.connect() as conn:
+            return summary.generation(conn)
+
     def status(self) -> dict[str, Any]:
         return read.status(self.engine)
 

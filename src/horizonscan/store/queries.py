@@ -24,6 +24,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from ..query.dates import PRECISIONS, SPAN_CLASSES, DateRange
 from ..query.errors import QueryTimeout
 from ..query.filters import BBox, Circle, Filter
+from . import summary_read
 from .schema import actors, documents, events, mentions, places, themes
 
 E = events.c
@@ -265,7 +266,8 @@ def document_where(conn: Connection, f: Filter, scope: Scope) -> list[ColumnElem
         w.append(D.duplicate_of.is_(None))
     if f.actors:
         m = mentions.c
-        w.append(sa.exists().where(m.document_id == D.id, _in(m.actor_id, f.actors)))
+        # IN, not EXISTS: drive from the actor's mentions rather than test every document
+        w.append(D.id.in_(sa.select(m.document_id).where(_in(m.actor_id, f.actors))))
     if f.themes:
         t = themes.c
         w.append(sa.exists().where(t.document_id == D.id, _in(t.label, f.themes)))
@@ -328,6 +330,8 @@ def _sides(f: Filter) -> tuple[str | None, ...]:
 
 
 def count_events(conn: Connection, f: Filter, scope: Scope, unit: str = "events") -> int:
+    if unit == "events" and (got := summary_read.count_events(conn, f, scope)) is not None:
+        return got
     if unit == "clusters":
         if len(_sides(f)) == 1:
             what = sa.func.count(sa.distinct(E.cluster_id))
@@ -358,6 +362,8 @@ def select_documents(
 
 
 def count_documents(conn: Connection, f: Filter, scope: Scope) -> int:
+    if (got := summary_read.count_documents(conn, f, scope)) is not None:
+        return got
     return int(conn.execute(sa.select(sa.func.count()).select_from(documents).where(*document_where(conn, f, scope))).scalar_one())
 
 
@@ -390,6 +396,8 @@ def _needs_documents(expr: Any) -> bool:
 
 def event_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int, unit: str = "events") -> list[tuple[Any, int]]:
     """Top ``top`` values of ``field`` with counts (most frequent first, ties by value)."""
+    if unit == "events" and (got := summary_read.event_facet(conn, f, scope, field, top)) is not None:
+        return got
     expr = EVENT_FACETS[field]
     what = sa.func.count(sa.distinct(E.cluster_id)) if unit == "clusters" else sa.func.count()
     src: Any = events.join(documents, D.id == E.document_id) if _needs_documents(expr) else events
@@ -407,6 +415,8 @@ def event_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int,
 
 
 def document_facet(conn: Connection, f: Filter, scope: Scope, field: str, top: int) -> list[tuple[Any, int]]:
+    if field == "language" and (got := summary_read.document_language_facet(conn, f, scope, top)) is not None:
+        return got
     expr = DOCUMENT_FACETS[field]
     src: Any = documents
     what = sa.func.count()
@@ -432,6 +442,8 @@ def timeline_rows(
     month (``YYYY-MM``) or year (``YYYY``) prefix of ``date_start``, or for weeks the ISO day
     of their Monday; None for undated events.
     Returns the rows and whether ``max_rows`` was exceeded."""
+    if (got := summary_read.timeline_rows(conn, f, scope, granularity, by, max_rows)) is not None:
+        return got
     week = granularity == "week"
     if week:
         bucket = _week_number(conn, E.date_start)  # one group per week, not per day
@@ -476,6 +488,8 @@ def _monday_of_week(week: Any) -> str | None:
 
 def network_rows(conn: Connection, f: Filter, scope: Scope, level: str, top: int) -> list[tuple[str, str, int, float, str | None, str | None]]:
     """Source→target edges: (source, target, events, mean score, first, last), heaviest first."""
+    if (got := summary_read.network_rows(conn, f, scope, level, top)) is not None:
+        return got
     if level == "country":
         src, tgt = E.source_country, E.target_country
     else:
@@ -573,6 +587,8 @@ def _event_actor_rows(conn: Connection, f: Filter, scope: Scope, kinds: Sequence
     """Actors by events, counted per side and merged: each side is one grouped pass over
     the covering index led by its actor column (in index order, no sort), the target
     side also counting the events whose source is the same actor (counted once)."""
+    if (got := summary_read.actor_rows(conn, f, scope, kinds, top)) is not None:
+        return got
     w = event_where(conn, f, scope)
     s, t = E.source_actor_id, E.target_actor_id
     one = sa.literal(1, sa.Integer)
@@ -598,6 +614,8 @@ def place_rows(conn: Connection, f: Filter, scope: Scope, basis: str, top: int) 
     """(name, country, lat, lon, geonames id, count) of places, most counted first.
 
     basis "mentions": documents naming the place; "events": events located there."""
+    if basis == "events" and (got := summary_read.place_rows(conn, f, scope, top)) is not None:
+        return got
     if basis == "mentions":
         p = places.c
         name = sa.func.coalesce(p.name, p.text)
@@ -641,6 +659,8 @@ def window_rows(
     """(key, label, count since ``since``, count in [base_from, since)) per actor, place or
     event type, over documents published in [base_from, until] (documents for actors and
     places, events for event types)."""
+    if (got := summary_read.window_rows(conn, kind, f, scope, base_from, since, until, max_rows)) is not None:
+        return got
     w = document_where(conn, Filter(languages=f.languages, sources=f.sources, themes=f.themes,
                                     include_duplicates=f.include_duplicates), scope)
     w.append(D.published_start.between(base_from, until))

@@ -363,3 +363,128 @@ upload_items = Table(
     Column("reason", Text),  # "E### message" when skipped
     Column("finished_at", DateTime(timezone=True)),
 )
+
+# --------------------------------------------------------------------------- event summary (issue #7, migration 0006)
+# Counts of events maintained at write time (store/summary.py), so whole-corpus aggregates
+# read thousands of rows instead of a million. Rows are keyed by the *visibility signature*
+# of their document (the set of collections it is in; "default" when listed nowhere), so a
+# document counts in exactly one signature and a scope reads the signatures it intersects.
+# Each summary table is one roll-up: the common key columns below plus its own dimensions;
+# ``period`` is the first day of the event's month (or year) when ``date_start`` is a
+# calendar day, else ``date_start`` itself, so date filters aligned to the grain stay exact.
+
+visibility_signatures = Table(
+    "visibility_signatures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("collections", Text, nullable=False, unique=True),  # sorted collection ids joined by ","
+)
+
+
+def _summary(name: str, grain: str | None, dims: list[Column], extra: tuple[Column, ...] = (), *,  # type: ignore[type-arg]
+             index: tuple[tuple[str, ...], ...]) -> Table:
+    dated = [Column("period", String(10)), Column("date_precision", String(16))] if grain else []
+    return Table(
+        f"summary_{name}",
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("signature_id", Integer, nullable=False),
+        Column("duplicate", Boolean, nullable=False),  # events of near-duplicate copies
+        Column("negated", Boolean, nullable=False),
+        Column("hypothetical", Boolean, nullable=False),
+        *dated,
+        *dims,
+        Column("n", Integer, nullable=False),
+        Column("score", Float, nullable=False),  # sum of events.score, for mean scores
+        *extra,
+        *(Index(f"ix_summary_{name}_{i}", *cols) for i, cols in enumerate(index)),
+    )
+
+
+summary_types = _summary("types", "month", [Column("type", String(16), nullable=False), Column("mode", String(24))],
+                         index=(("type", "period"),))
+summary_source_countries = _summary("source_countries", "month", [Column("type", String(16), nullable=False),
+                                                                   Column("source_country", String(3))],
+                                    index=(("source_country", "type", "period"),))
+summary_target_countries = _summary("target_countries", "month", [Column("type", String(16), nullable=False),
+                                                                   Column("target_country", String(3))],
+                                    index=(("target_country", "type", "period"),))
+# Per actor and side ("source"/"target"); ``n_once`` leaves out target-side events whose
+# source is the same actor, so "actor on either side" counts each event once.
+summary_actors = _summary("actors", "year", [Column("actor_id", String(120), nullable=False), Column("side", String(6), nullable=False)],
+                          (Column("n_once", Integer, nullable=False),), index=(("actor_id", "period"),))
+summary_actor_totals = _summary("actor_totals", None, [Column("actor_id", String(120), nullable=False),
+                                                       Column("side", String(6), nullable=False)],
+                                (Column("n_once", Integer, nullable=False),), index=(("actor_id",),))
+# Source→target pairs for networks, with the first and last event day.
+summary_pairs = _summary("pairs", None, [Column("source_actor_id", String(120)), Column("source_country", String(3)),
+                                         Column("target_actor_id", String(120)), Column("target_country", String(3))],
+                         (Column("first", String(10)), Column("last", String(10))),
+                         index=(("source_actor_id", "target_actor_id"), ("target_actor_id",), ("source_country", "target_country")))
+summary_places = _summary("places", None, [Column("type", String(16), nullable=False), Column("place_text", Text, nullable=False),
+                                           Column("place_country", String(3)), Column("place_lat", Float), Column("place_lon", Float),
+                                           Column("place_geonames_id", Integer)],
+                          index=(("type", "place_text"),))
+
+# Documents per signature, duplicate flag and language (the dashboard's document count).
+summary_documents = Table(
+    "summary_documents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signature_id", Integer, nullable=False),
+    Column("duplicate", Boolean, nullable=False),
+    Column("language", String(8)),
+    Column("n", Integer, nullable=False),
+    Index("ix_summary_documents_signature_id", "signature_id", "language"),
+)
+
+# What new-since compares (docs/query.md), by the document's published day: documents
+# mentioning an actor (``n`` per name the actor was mentioned by, ``n_docs`` once per
+# document, on its first name, so names stay exact labels), documents naming a place,
+# and events (neither negated nor hypothetical) per type and mode.
+summary_new_actors = Table(
+    "summary_new_actors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signature_id", Integer, nullable=False),
+    Column("duplicate", Boolean, nullable=False),
+    Column("day", String(10)),
+    Column("actor_id", String(120), nullable=False),
+    Column("name", Text),
+    Column("n", Integer, nullable=False),
+    Column("n_docs", Integer, nullable=False),
+    Index("ix_summary_new_actors_day", "day", "actor_id"),
+)
+summary_new_places = Table(
+    "summary_new_places",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signature_id", Integer, nullable=False),
+    Column("duplicate", Boolean, nullable=False),
+    Column("day", String(10)),
+    Column("name", Text, nullable=False),
+    Column("country", String(3)),
+    Column("n", Integer, nullable=False),
+    Index("ix_summary_new_places_day", "day", "name"),
+)
+summary_new_types = Table(
+    "summary_new_types",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signature_id", Integer, nullable=False),
+    Column("duplicate", Boolean, nullable=False),
+    Column("day", String(10)),
+    Column("type", String(16), nullable=False),
+    Column("mode", String(24)),
+    Column("n", Integer, nullable=False),
+    Index("ix_summary_new_types_day", "day", "type"),
+)
+
+# One row: bumped by every summary change (store/summary.py), so caches of aggregates
+# (web/routes/common.cached) know a write happened without waiting for their time limit.
+store_generation = Table(
+    "store_generation",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("value", Integer, nullable=False),
+)

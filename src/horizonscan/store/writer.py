@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..records import Analysis, Document, Event
-from . import neardup
+from . import neardup, summary
 from .schema import (
     actors,
     citations,
@@ -85,6 +85,7 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
             )
         if analysis is not None:
             _write_analysis(conn, doc.id, analysis)
+        summary.add_document(conn, doc.id)  # same transaction: the counts never disagree with the rows
     return WriteResult("added", doc.id, original)
 
 

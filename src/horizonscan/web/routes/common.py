@@ -46,11 +46,13 @@ _guard = threading.Lock()
 def cached(request: Request, key: Any, compute: Callable[[], T]) -> T:
     """``compute()``, kept for CACHE_SECONDS per app under ``key`` (which must include the scope).
 
-    Whole-corpus aggregates (dashboard, unfiltered charts, actor profiles) cost hundreds of
-    milliseconds on a large store; many readers opening the same page within seconds share
-    one computation. Concurrent misses wait for the first one instead of repeating it.
+    Many readers opening the same page within seconds share one computation; concurrent
+    misses wait for the first one instead of repeating it. The key also holds the store's
+    generation (bumped by every write, upload, move or deletion in the same transaction),
+    so a write is visible at the next request, not after the time limit.
     """
     state = request.app.state
+    key = (key, state.store.generation())
     with _guard:
         if not hasattr(state, "cache"):
             state.cache, state.cache_locks = {}, {}
