@@ -303,13 +303,12 @@ def _keyset(col: Any, id_col: Any, after: list[Any] | None, descending: bool) ->
 def select_events(
     conn: Connection, f: Filter, scope: Scope, *, sort: str, after: list[Any] | None, limit: int
 ) -> list[dict[str, Any]]:
-    """One page of events; ``sort`` is ``date``, ``-date``, ``id`` or ``-id``; fetches ``limit + 1`` rows."""
-    sentence = sa.func.substr(D.text, E.sentence_start + 1, E.sentence_end - E.sentence_start)
-    q = (
-        sa.select(*(E[c] for c in EVENT_COLUMNS), sentence.label("sentence"), D.title.label("document_title"))
-        .join_from(events, documents, D.id == E.document_id)
-        .where(*event_where(conn, f, scope))
-    )
+    """One page of events; ``sort`` is ``date``, ``-date``, ``id`` or ``-id``; fetches ``limit + 1`` rows.
+
+    The page's ids are chosen first, from the filter's covering index where there is one,
+    and only those rows are read with their document's title and sentence: many events
+    share a start day (all of a year's year-precision ones), and sorting that group by id
+    used to read every row of it, document text included."""
     desc = sort.startswith("-")
     if sort.lstrip("-") == "date":
         ks = _keyset(E.date_start, E.id, after, desc)
@@ -317,10 +316,18 @@ def select_events(
     else:
         ks = None if after is None else (E.id < after[1] if desc else E.id > after[1])
         order = [E.id.desc() if desc else E.id.asc()]
-    if ks is not None:
-        q = q.where(ks)
-    q = q.order_by(*order).limit(limit + 1)
-    return [dict(r._mapping) for r in conn.execute(q)]
+    page = sa.select(E.id).where(*event_where(conn, f, scope), *([ks] if ks is not None else [])).order_by(*order).limit(limit + 1)
+    ids = [r[0] for r in conn.execute(page)]
+    if not ids:
+        return []
+    sentence = sa.func.substr(D.text, E.sentence_start + 1, E.sentence_end - E.sentence_start)
+    q = (
+        sa.select(*(E[c] for c in EVENT_COLUMNS), sentence.label("sentence"), D.title.label("document_title"))
+        .join_from(events, documents, D.id == E.document_id)
+        .where(E.id.in_(ids))
+    )
+    rows = {r.id: dict(r._mapping) for r in conn.execute(q)}
+    return [rows[i] for i in ids]
 
 
 def _sides(f: Filter) -> tuple[str | None, ...]:
