@@ -298,6 +298,18 @@ def test_start_up_resumes_jobs_of_dead_processes_at_once(fx: WebFixture, tmp_pat
     assert job["status"] == "done" and job["items"][0]["status"] == "added"
 
 
+def test_an_upload_is_in_its_collection_from_its_first_write(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not written first into "default" and moved afterwards: no reader of "default" could see it meanwhile."""
+    from horizonscan.store.accounts import document_collections
+
+    monkeypatch.setattr(app.state.accounts, "add_documents", lambda *a, **k: None)  # only the write itself
+    c = client_as(app, "scanner")
+    files = [("files", ("private.txt", b"Tajikistan asked China for a private loan in Dushanbe in 2020.\n", "text/plain"))]
+    job = wait_job(c, c.post("/api/v1/uploads", data={"collection": "team"}, files=files).headers["location"])
+    doc = job["items"][0]["document_id"]
+    assert job["items"][0]["status"] == "added" and document_collections(app.state.store.engine, doc) == ["team"]
+
+
 def test_a_feed_upload_lists_each_entry(app: Any) -> None:
     feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Notes</title><link>https://example.org/</link>
 <item><title>One</title><link>https://example.org/one</link><description>Kazakhstan and China signed a trade deal in Astana in 2019.</description></item>

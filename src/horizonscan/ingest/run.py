@@ -10,7 +10,7 @@ same command again skips what is stored (by content hash) and finishes the job.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 from ..errors import AnalysisError, HorizonscanError
 from ..records import Analysis, Document
@@ -62,8 +62,10 @@ def ingest(
     *,
     analyse: bool = True,
     on_item: Callable[[Outcome], None] | None = None,
+    collections: Sequence[str] = (),
 ) -> Report:
-    """Ingest every input; ``on_item`` is called after each outcome (progress bars)."""
+    """Ingest every input; ``on_item`` is called after each outcome (progress bars).
+    New documents are put in ``collections`` (none: ``default``) as they are written."""
     report = Report()
 
     def done(outcome: Outcome) -> None:
@@ -81,7 +83,7 @@ def ingest(
             continue
         store.clear_failure(item.input)
         for doc in docs:
-            done(_store_one(doc, _label(item.input, doc, len(docs)), store, settings, analyse))
+            done(_store_one(doc, _label(item.input, doc, len(docs)), store, settings, analyse, collections))
     return report
 
 
@@ -95,7 +97,8 @@ def _label(input: str, doc: Document, siblings: int) -> str:
     return input
 
 
-def _store_one(doc: Document, label: str, store: Store, settings: Settings, analyse: bool) -> Outcome:
+def _store_one(doc: Document, label: str, store: Store, settings: Settings, analyse: bool,
+               collections: Sequence[str] = ()) -> Outcome:
     if store.has_document(doc.id):
         store.add_input(doc.id, label)
         return Outcome(label, "duplicate", doc.id, title=doc.title.value)
@@ -106,7 +109,7 @@ def _store_one(doc: Document, label: str, store: Store, settings: Settings, anal
         except AnalysisError as exc:
             # Keep the document (searchable) and say why it has no analysis.
             store.record_failure(label, _one_line(exc), "analyse")
-    result = store.write(doc, analysis, label)
+    result = store.write(doc, analysis, label, collections)
     status = "near-duplicate" if result.near_duplicate_of else result.status
     return Outcome(label, status, doc.id, title=doc.title.value, reason=result.near_duplicate_of)
 

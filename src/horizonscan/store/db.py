@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
@@ -79,8 +79,8 @@ class Store:
         self.dialect = engine.dialect.name
 
     # ---------------------------------------------------------------- writes
-    def write(self, doc: Document, analysis: Analysis | None, input: str) -> writer.WriteResult:
-        return writer.write_document(self.engine, doc, analysis, input)
+    def write(self, doc: Document, analysis: Analysis | None, input: str, collections: Sequence[str] = ()) -> writer.WriteResult:
+        return writer.write_document(self.engine, doc, analysis, input, collections)
 
     def add_input(self, doc_id: str, input: str) -> None:
         with self.engine.begin() as conn:

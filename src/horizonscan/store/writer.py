@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -14,6 +14,7 @@ from . import neardup, summary
 from .schema import (
     actors,
     citations,
+    collection_documents,
     document_inputs,
     documents,
     events,
@@ -65,8 +66,13 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def write_document(engine: Engine, doc: Document, analysis: Analysis | None, input: str) -> WriteResult:
-    """Insert ``doc`` with its analysis in one transaction; a known id only records the input."""
+def write_document(engine: Engine, doc: Document, analysis: Analysis | None, input: str,
+                   collections: Sequence[str] = ()) -> WriteResult:
+    """Insert ``doc`` with its analysis in one transaction; a known id only records the input.
+
+    ``collections``: put a new document in these collections in the same transaction (an
+    upload into a private collection is never visible in ``default``, not even for a moment).
+    """
     sig = neardup.signature(doc.text)
     with engine.begin() as conn:
         if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc.id)).first() is not None:
@@ -75,6 +81,8 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
         original, sim = _near_duplicate(conn, sig) if sig is not None else (None, None)
         conn.execute(documents.insert().values(**_document_row(doc, analysis, original, sim)))
         add_input(conn, doc.id, input)
+        for collection in sorted(set(collections)):
+            conn.execute(collection_documents.insert().values(collection_id=collection, document_id=doc.id))
         if sig is not None:
             conn.execute(minhashes.insert().values(document_id=doc.id, signature=neardup.to_bytes(sig)))
             conn.execute(lsh_bands.insert(), [{"document_id": doc.id, "band": b, "key": k} for b, k in neardup.band_keys(sig)])

@@ -138,7 +138,9 @@ class JobRunner:
 
         spool = str(job["spool"]).rstrip("/") + "/"
         try:
-            report = ingest([item["input"]], self.state.store, self.state.settings, analyse=bool(job["analyse"]))
+            # new documents go into the job's collection in their own write transaction
+            report = ingest([item["input"]], self.state.store, self.state.settings, analyse=bool(job["analyse"]),
+                            collections=[job["collection_id"]])
             outcomes = report.outcomes
             stored = [o.document_id for o in outcomes if o.document_id]
             duplicates = [o.document_id for o in outcomes if o.document_id and o.status == "duplicate"]
