@@ -347,3 +347,23 @@ def test_chain_of_containers_is_not_a_list() -> None:
     assert _state(found["Georgia"])
     found = by_text(places("Talks were held in Armenia, Azerbaijan, Georgia."))
     assert found["Georgia"].feature == "country" and found["Georgia"].country == "GEO"
+
+
+@pytest.mark.parametrize(
+    "text, town, lat, lon",
+    [
+        ("The fire broke out in Paris, Ky., on Monday.", "Paris", 38.21, -84.25),
+        ("He grew up in Salem, Ore., and later moved.", "Salem", 44.94, -123.04),
+        ("The plant in Jackson, Miss., closed.", "Jackson", 32.30, -90.18),
+        ("The meeting in Albany, N.Y., ended.", "Albany", 42.65, -73.76),
+        ("Flooding hit Charleston, W.Va., overnight.", "Charleston", 38.35, -81.63),
+    ],
+)
+def test_ap_state_abbreviation_after_a_town_is_its_container(text: str, town: str, lat: float, lon: float) -> None:
+    p = by_text(places(text))[town]
+    assert p.country == "USA" and distance_km(p.lat, p.lon, lat, lon) < 30  # type: ignore[arg-type]
+
+
+def test_ap_abbreviation_without_its_cue_is_no_place() -> None:
+    assert places("Miss. Smith said nothing.") == []
+    assert "Mass" not in by_text(places("Mass. was held in the cathedral of Lyon."))

@@ -103,6 +103,22 @@ ABBREVIATIONS = {"EU": "European Union", "US": "USA", "U.S.": "USA", "USA": "USA
                  "UAE": "ARE", "U.A.E.": "ARE", "DRC": "COD", "PRC": "CHN", "ROK": "KOR", "DPRK": "PRK",
                  "D.C.": "District of Columbia"}
 
+# US states as news agencies abbreviate them after a town ("Paris, Ky.", "Albany, N.Y."; AP style).
+# Keys are the surfaces left after trimming a final period; only read after "Town, " (see _ap_state_cue),
+# since several are also words or titles ("Miss.", "Mass.", "Ind.").
+US_STATE_ABBREVIATIONS = {
+    "Ala": "Alabama", "Ariz": "Arizona", "Ark": "Arkansas", "Calif": "California", "Colo": "Colorado",
+    "Conn": "Connecticut", "Del": "Delaware", "Fla": "Florida", "Ga": "Georgia", "Ill": "Illinois",
+    "Ind": "Indiana", "Kan": "Kansas", "Kans": "Kansas", "Ky": "Kentucky", "La": "Louisiana", "Md": "Maryland",
+    "Mass": "Massachusetts", "Mich": "Michigan", "Minn": "Minnesota", "Miss": "Mississippi", "Mo": "Missouri",
+    "Mont": "Montana", "Neb": "Nebraska", "Nebr": "Nebraska", "Nev": "Nevada", "N.H.": "New Hampshire",
+    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York", "N.C.": "North Carolina",
+    "N.D.": "North Dakota", "Okla": "Oklahoma", "Ore": "Oregon", "Pa": "Pennsylvania", "R.I.": "Rhode Island",
+    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn": "Tennessee", "Tex": "Texas", "Vt": "Vermont",
+    "Va": "Virginia", "Wash": "Washington", "W.Va": "West Virginia", "W. Va": "West Virginia",
+    "Wis": "Wisconsin", "Wisc": "Wisconsin", "Wyo": "Wyoming",
+}  # fmt: skip
+
 # Generic geographic words and bare compass words: alone they are pieces of longer names ("Plum Island",
 # "Rift Valley", "Danube Delta", "the American South"), never resolved by themselves ("Island" is
 # also Iceland's own name for itself).
@@ -313,6 +329,7 @@ def _gazetteer_spans(
                     surface = text[s:e]
                     if (
                         surface in abbr
+                        or (surface in US_STATE_ABBREVIATIONS and _ap_state_cue(text, s, e))
                         or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts))
                         or (gz.lookup_code(surface) and _code_cue(text, s, rules))
                     ):
@@ -374,6 +391,13 @@ def _code_cue(text: str, start: int, rules: Rules) -> bool:
         return True
     head = text[max(0, start - 30) : start]
     return head.endswith(", ") and bool(re.search(r"[A-Z][\w'’.\-]*, $", head))
+
+
+def _ap_state_cue(text: str, start: int, end: int) -> bool:
+    """"Paris, Ky.": an abbreviated state right after "Town, ", written with its period."""
+    head = text[max(0, start - 40) : start]
+    dotted = text[end : end + 1] == "." or text[end - 1 : end] == "."
+    return dotted and head.endswith(", ") and bool(re.search(r"[A-Z][\w'’.\-]*, $", head))
 
 
 def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
@@ -450,6 +474,9 @@ _AREA_HEADS = frozenset(
 
 def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
     """Gazetteer candidates; abbreviations first, then "X Province"/"Province of X" without the generic word."""
+    state = US_STATE_ABBREVIATIONS.get(surface)
+    if state:  # spans with such a surface only survive with their cue (find_places)
+        return [i for i in gz.lookup(state) if gz.places[i].feature == "admin1" and gz.places[i].country == "USA"]
     abbr = dict(rules.abbreviations)
     if surface in abbr:
         target = abbr[surface]
@@ -841,6 +868,8 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
     for sp in sorted(kept, key=lambda s: (s.start, -(s.end - s.start), s.source)):
         if spans and sp.start < spans[-1].end:
             continue
+        if text[sp.start : sp.end] in US_STATE_ABBREVIATIONS and not _ap_state_cue(text, sp.start, sp.end):
+            continue  # "Miss. Smith", "Mass. was said": a title or a word, not a state
         # "Marion, Ohio was told": the container of the place before it is no speaking actor.
         container = bool(spans) and text[spans[-1].end : sp.start] == ", "
         if (not container and _is_metonym(text, sp.start, sp.end, rules)) or _is_modifier(text, sp.end, rules) or _currency(
