@@ -367,3 +367,18 @@ def test_ap_state_abbreviation_after_a_town_is_its_container(text: str, town: st
 def test_ap_abbreviation_without_its_cue_is_no_place() -> None:
     assert places("Miss. Smith said nothing.") == []
     assert "Mass" not in by_text(places("Mass. was held in the cathedral of Lyon."))
+
+
+@pytest.mark.parametrize(
+    "text, name, iso3",
+    [
+        ("Troops left the Soviet Union in 1991.", "Soviet Union", "RUS"),
+        ("He was born in Yugoslavia.", "Yugoslavia", "SRB"),
+        ("Protests in Zaire spread.", "Democratic Republic of the Congo", "COD"),
+        ("Trade with Persia grew.", "Iran", "IRN"),
+        ("Tea from Ceylon sold well.", "Sri Lanka", "LKA"),
+    ],
+)
+def test_former_states_resolve(text: str, name: str, iso3: str) -> None:
+    found = places(text)
+    assert [(p.name, p.country) for p in found] == [(name, iso3)]

@@ -278,6 +278,15 @@ def _countryinfo() -> dict[str, dict[str, object]]:
     return out
 
 
+# Former names of countries that changed their name, not their territory: still read in
+# history passages and older documents, and absent from the packaged country data.
+FORMER_NAMES = {
+    "BEN": ("Dahomey",), "BFA": ("Upper Volta",), "COD": ("Zaire", "Zaïre", "Republic of Zaire"), "IRN": ("Persia",),
+    "LKA": ("Ceylon",), "THA": ("Siam",), "MMR": ("Burma",), "KHM": ("Kampuchea",), "ZWE": ("Rhodesia",),
+    "SWZ": ("Swaziland",), "CPV": ("Cape Verde",), "CIV": ("Ivory Coast",), "TLS": ("East Timor",),
+}  # fmt: skip
+
+
 @functools.lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """Build the index once per process (a few seconds, ~200 MB)."""
@@ -337,6 +346,7 @@ def load_gazetteer() -> Gazetteer:
         alias_list = [a for a in aliases.split("|") if a]
         alias_list += [official, common, str(rec.get("name") or "")]
         alias_list += [a for a in rec.get("altSpellings", []) if isinstance(a, str) and _latin(a)]  # type: ignore[union-attr]
+        alias_list += FORMER_NAMES.get(a3, ())
         if "," in name:  # "Korea, Republic of" is a catalogue form, not running text
             alias_list.append(name)
             name = common or str(rec.get("name") or name)

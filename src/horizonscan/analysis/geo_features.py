@@ -6,7 +6,8 @@ GeoNames extracts carry only populated places and administrative units, so
 news mentions of these would otherwise stay unresolved.
 
 Each row is ``(name, aliases separated by "|", kind, lat, lon, ISO-3 or "")``.
-``kind`` is ``physical`` for natural features and ``region`` for named areas.
+``kind`` is ``physical`` for natural features, ``region`` for named areas and
+``country`` for dissolved states.
 Points are rounded representative points (the centre of the feature, or its
 highest peak for a mountain range when that is how atlases mark it), written
 for this project from general geographic knowledge; they aim at the
@@ -178,4 +179,14 @@ FEATURES: tuple[tuple[str, str, str, float, float, str], ...] = (
     ("Midwest", "Middle West", "region", 42.0, -93.0, "USA"),
     ("New England", "", "region", 44.0, -71.0, "USA"),
     ("Deep South", "", "region", 32.5, -87.0, "USA"),
+    # Dissolved states, which news and reports still name when they tell history. They have
+    # no outline today to take a centre from, so each stands at its capital, with the ISO-3
+    # code of the state that holds that capital now. (Renamed states such as Zaire or
+    # Persia are aliases of the current country: see gazetteer.FORMER_NAMES.)
+    ("Soviet Union", "USSR|U.S.S.R.|Union of Soviet Socialist Republics", "country", 55.76, 37.62, "RUS"),
+    ("Yugoslavia", "Socialist Federal Republic of Yugoslavia|Federal Republic of Yugoslavia", "country", 44.82, 20.46, "SRB"),
+    ("Czechoslovakia", "", "country", 50.08, 14.44, "CZE"),
+    ("East Germany", "German Democratic Republic|GDR", "country", 52.52, 13.40, "DEU"),
+    ("West Germany", "", "country", 50.73, 7.10, "DEU"),
+    ("Serbia and Montenegro", "", "country", 44.82, 20.46, "SRB"),
 )
