@@ -108,6 +108,22 @@ async def client(base: str, token: str, plan: list[tuple[str, str]], offset: int
                 errors[name] = errors.get(name, 0) + 1
 
 
+def _server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server and its worker processes."""
+    import psutil
+
+    procs = [psutil.Process(pid)]
+    procs += procs[0].children(recursive=True)
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
@@ -119,7 +135,8 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=1_000_000)
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--seconds", type=float, default=30)
-    ap.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    ap.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
+                    help="uvicorn worker processes (default: one per core, at most 4, as docs/web.md recommends)")
     ap.add_argument("--keep", type=Path, help="SQLite store to build into (reused when it exists)")
     args = ap.parse_args()
 
@@ -149,9 +166,11 @@ def main() -> None:
         async def run() -> None:
             await asyncio.gather(*(client(base, token, plan, i, until, results, errors) for i in range(args.clients)))
 
+        cpu0, client0, load0 = _server_cpu(server.pid), time.process_time(), os.getloadavg()[0]
         t0 = time.perf_counter()
         asyncio.run(run())
         elapsed = time.perf_counter() - t0
+        server_cpu, client_cpu = _server_cpu(server.pid) - cpu0, time.process_time() - client0
     finally:
         server.terminate()
         server.wait(10)
@@ -160,6 +179,8 @@ def main() -> None:
     failed = sum(errors.values())
     print(f"\n{args.clients} clients, {args.workers} worker(s), {elapsed:.0f} s, {total} requests ({total / elapsed:.1f}/s), "
           f"errors {failed} ({100 * failed / max(1, total):.2f} %); store {path}")
+    print(f"CPU per request: server {1000 * server_cpu / max(1, total):.1f} ms, load generator {1000 * client_cpu / max(1, total):.1f} ms; "
+          f"load average {load0:.1f} before the run, {os.getloadavg()[0]:.1f} after ({os.cpu_count()} cores)")
     print("| page | requests | p50 ms | p95 ms | p99 ms | errors |\n|---|---:|---:|---:|---:|---:|")
     for name, _ in plan:
         v = results.get(name, [])
