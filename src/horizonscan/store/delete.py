@@ -33,7 +33,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from . import neardup
+from . import neardup, summary
 from .schema import (
     actors,
     audit_log,
@@ -69,31 +69,17 @@ class Deleted:
     renamed_clusters: dict[str, str] = field(default_factory=dict)  # old cluster id -> new
 
 
-def _summary_module() -> Any:
-    try:
-        from . import summary
-    except ImportError:  # no write-time summary tables in this version
-        return None
-    return summary
-
-
 def summaries_before_delete(conn: Connection, deleted: str, relinked: list[str]) -> None:
-    """Hook for write-time summary tables, before any row changes: take the deleted document
-    and the copies about to change their ``duplicate_of`` out (``summary.remove_document``)."""
-    summary = _summary_module()
-    remove = getattr(summary, "remove_document", None)
-    if remove is not None:
-        for doc_id in (deleted, *relinked):
-            remove(conn, doc_id)
+    """Before any row changes: take the deleted document and the copies about to change
+    their ``duplicate_of`` out of the write-time summary tables."""
+    for doc_id in (deleted, *relinked):
+        summary.remove_document(conn, doc_id)
 
 
 def summaries_after_delete(conn: Connection, relinked: list[str]) -> None:
-    """Hook after the copies were re-pointed or detached: add them back (``summary.add_document``)."""
-    summary = _summary_module()
-    add = getattr(summary, "add_document", None)
-    if add is not None:
-        for doc_id in relinked:
-            add(conn, doc_id)
+    """After the copies were re-pointed or detached: add them back."""
+    for doc_id in relinked:
+        summary.add_document(conn, doc_id)
 
 
 def delete_document(conn: Connection, doc_id: str, *, user_name: str | None, ip: str | None = None,
