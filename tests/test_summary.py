@@ -188,3 +188,31 @@ def test_unaligned_dates_and_unknown_fields_read_raw_tables(tmp_path: Any) -> No
         assert summary_read.count_events(conn, q.make_filter(actor="CHN", date_from="2020-03"), None) is None  # actors by year
         assert summary_read.count_events(conn, q.make_filter(actor="CHN", date_from="2020"), None) is not None
     store.close()
+
+
+def test_cached_charts_show_a_write_at_once(tmp_path: Any) -> None:
+    """The web caches key on the store generation: a new document is in the next answer."""
+    import warnings
+
+    pytest.importorskip("fastapi")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from fastapi.testclient import TestClient
+    from test_web_helpers import build as build_web, make_app
+
+    fx = build_web(tmp_path / "web.db")
+    client = TestClient(make_app(fx, tmp_path), headers={"authorization": f"Bearer {fx.tokens['admin']}"})
+
+    def top() -> dict[str, int]:
+        return {a["id"]: a["count"] for a in client.get("/api/v1/actors", params={"top": 100}).json()["items"]}
+
+    before = top()
+    assert top() == before  # served from the cache
+    store = open_store(fx.url)
+    text = clean_text("Kyrgyzstan thanked the Shanghai Cooperation Organisation on 2 May 2021.")
+    ev = Event("AGREE", None, EventActor("Kyrgyzstan", "KGZ", "KGZ"), EventActor("SCO", "igo:sco-new", None), 0, len(text),
+               date=EventDate("2021-05-02", "day"), score=4.0)
+    store.write(Document(content_id(text), text, Found("New"), Found("2021-05-03")), Analysis("en", events=(ev,), analyser="t"), "n.txt")
+    store.close()
+    after = top()
+    assert after.get("igo:sco-new") == 1 and after.get("KGZ", 0) == before.get("KGZ", 0) + 1
