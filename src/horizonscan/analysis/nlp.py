@@ -7,6 +7,7 @@ offset into the original text so every span maps back exactly.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from dataclasses import dataclass
@@ -58,9 +59,14 @@ def load_nlp() -> "Language":
     (the tokenizer already keeps "U.S." or "No. 5" whole), cheaper than the trained
     ``senter``. The dependency parse is several times dearer and runs only where
     the event coder needs it (``load_parser``).
+
+    Its matrix products go through numpy's BLAS like the second pass's
+    (``use_numpy_blas``); the entities are the same as with thinc's default BLIS
+    (checked on the benchmark texts, the demo notes and the GeoVirus articles).
     """
     nlp = _load(["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "senter"], [])
     nlp.add_pipe("sentencizer", first=True)
+    use_numpy_blas(nlp)
     return nlp
 
 
@@ -73,24 +79,32 @@ def load_parser() -> "Language":
     quarter of this pass and are not run: the event coder reads ``tag_`` and takes
     verb lemmas from its dictionaries' word forms.
 
-    The matrix products of these models go to numpy's BLAS, held to one thread
-    while parsing (``parse_sentences``), instead of thinc's default BLIS kernels:
-    on the machines measured BLIS ran its generic kernel, about three times slower
-    than OpenBLAS, and tok2vec is most of this pass. The parses are the same
-    (checked token by token on the benchmark texts). Where numpy has no OpenBLAS
-    (threadpoolctl finds none) the BLIS default stays.
+    The matrix products go through numpy's BLAS (``use_numpy_blas``); the parses
+    are the same (checked token by token on the benchmark texts).
     """
     nlp = _load(["ner", "senter", "attribute_ruler", "lemmatizer"], [])
-    if _numpy_blas_limits() is not None:
-        from thinc.api import NumpyOps
-
-        ops = NumpyOps(use_blis=False)
-        for _, pipe in nlp.pipeline:
-            model = getattr(pipe, "model", None)
-            if model is not None:
-                for node in model.walk():
-                    node.ops = ops
+    use_numpy_blas(nlp)
     return nlp
+
+
+def use_numpy_blas(nlp: "Language") -> None:
+    """Send the pipeline's matrix products to numpy's OpenBLAS instead of thinc's BLIS.
+
+    On the machines measured BLIS ran its generic kernel, about three times slower
+    than OpenBLAS, and the embedding layers' products are most of both passes. Run
+    the pipeline inside ``one_blas_thread()``. Where numpy has no OpenBLAS
+    (threadpoolctl finds none) the BLIS default stays.
+    """
+    if _numpy_blas_limits() is None:
+        return
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, pipe in nlp.pipeline:
+        model = getattr(pipe, "model", None)
+        if model is not None:
+            for node in model.walk():
+                node.ops = ops
 
 
 @functools.lru_cache(maxsize=1)
@@ -103,16 +117,25 @@ def _numpy_blas_limits() -> "Any":
     return controller if controller.lib_controllers else None
 
 
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """Hold numpy's OpenBLAS to one thread: several threads per worker only contend
+    on a busy machine, and on the small matrices of one document they cost far more
+    than they bring."""
+    blas = _numpy_blas_limits()
+    if blas is None:
+        yield
+        return
+    with blas.limit(limits=1):
+        yield
+
+
 def parse_sentences(texts: list[str]) -> list["Doc"]:
     """Tag and dependency-parse the given sentence texts (batched, one BLAS thread)."""
     if not texts:
         return []
     nlp = load_parser()
-    blas = _numpy_blas_limits()
-    if blas is None:
-        return list(nlp.pipe(texts, batch_size=64))
-    # several BLAS threads per worker only contend on a busy machine
-    with blas.limit(limits=1):
+    with one_blas_thread():
         return list(nlp.pipe(texts, batch_size=64))
 
 
@@ -164,5 +187,6 @@ def parse(text: str) -> list[Chunk]:
     if not spans:
         return []
     nlp = load_nlp()
-    docs = nlp.pipe((text[s:e] for s, e in spans), batch_size=64)
-    return [Chunk(s, e, d) for (s, e), d in zip(spans, docs)]
+    with one_blas_thread():
+        docs = nlp.pipe((text[s:e] for s, e in spans), batch_size=64)
+        return [Chunk(s, e, d) for (s, e), d in zip(spans, docs)]
