@@ -37,11 +37,11 @@ def _run(fn, *args):  # type: ignore[no-untyped-def]
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to listen on (put a TLS proxy in front for other hosts)."),
     port: int = typer.Option(8000, help="Port."),
-    workers: int = typer.Option(1, min=1, help="uvicorn worker processes (rate limits are shared out among them)."),
+    workers: int = typer.Option(1, min=1, help="uvicorn worker processes: one per core is recommended (rate limits are shared out among them)."),
 ) -> None:
     """Serve the web workspace and the REST API (/api/v1).
 
-    Example: horizonscan --db horizonscan.db serve --port 8000
+    Example: horizonscan --db horizonscan.db serve --port 8000 --workers 2
     """
     import uvicorn
 
