@@ -125,7 +125,7 @@ def _where(conn: Connection, roll: Rollup, f: Filter, scope: Scope, *, actor_sid
         w.append(c.hypothetical.is_(False))
     if not f.include_duplicates:
         w.append(c.duplicate.is_(False))
-    return w + _scope(conn, roll.table, scope)
+    return w
 
 
 def _choose(conn: Connection, f: Filter, scope: Scope, *, dims: Sequence[str] = (), grain: str | None = None,
@@ -146,7 +146,7 @@ def _choose(conn: Connection, f: Filter, scope: Scope, *, dims: Sequence[str] = 
             continue
         w = _where(conn, roll, f, scope, actor_side=actor_side)
         if w is not None:
-            return roll, w
+            return roll, w + _scope(conn, roll.table, scope)  # the signatures read once, for the roll-up chosen
     return None
 
 
