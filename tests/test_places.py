@@ -382,3 +382,19 @@ def test_ap_abbreviation_without_its_cue_is_no_place() -> None:
 def test_former_states_resolve(text: str, name: str, iso3: str) -> None:
     found = places(text)
     assert [(p.name, p.country) for p in found] == [(name, iso3)]
+
+
+def test_unresolved_names_of_organisations_and_compass_words_are_dropped() -> None:
+    text = "The South China Morning Post reported that Oxfam Hong Kong and the West disagreed with the South."
+    mentions = [
+        Mention(4, 28, "South China Morning Post", "ORG", "company:scmp", None, "company"),
+        Mention(44, 49, "Oxfam", "ORG", "ngo:oxfam", None, "ngo"),
+    ]
+    found = places(text, mentions)
+    assert [p.text for p in found if p.lat is None] == []
+    assert "Hong Kong" not in {p.text for p in found} or by_text(found)["Hong Kong"].lat is not None
+
+
+def test_baluchistan_spelling_resolves_in_pakistan() -> None:
+    p = by_text(places("Gwadar port lies in Baluchistan."))["Baluchistan"]
+    assert p.country == "PAK"

@@ -150,6 +150,8 @@ FEATURES: tuple[tuple[str, str, str, float, float, str], ...] = (
     ("Crimean Peninsula", "", "region", 45.3, 34.4, ""),
     # Historic, cultural and geopolitical regions
     ("Middle East", "Mideast", "region", 29.0, 41.0, ""),
+    ("Eurasia", "", "region", 50.0, 80.0, ""),
+    ("Balochistan region", "Baluchistan|Beluchistan", "region", 28.5, 65.0, "PAK"),
     ("Near East", "", "region", 32.0, 38.0, ""),
     ("Balkans", "Balkan Peninsula|Western Balkans", "region", 42.0, 22.0, ""),
     ("Caucasus", "South Caucasus|North Caucasus|Transcaucasia", "region", 42.3, 44.0, ""),

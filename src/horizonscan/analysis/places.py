@@ -877,4 +877,27 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
         ):
             continue
         spans.append(sp)
-    return _resolve(text, spans, mentions, gz, rules)
+    return _drop_unplaceable(_resolve(text, spans, mentions, gz, rules), mentions)
+
+
+# Actor kinds that name no place: an unresolved "place" on one of them is a misread name.
+_NOT_PLACES = frozenset({"igo", "ngo", "company", "person", "group"})
+
+
+def _drop_unplaceable(found: list[PlaceMention], mentions: Sequence[Mention]) -> list[PlaceMention]:
+    """Leave out toponyms nothing resolves that are a bare compass or generic word ("the West",
+    "the South") or overlap an actor the dictionary knows to be an organisation or a person
+    ("South China Morning Post", "BRICS", "Oxfam Hong Kong", "Modi"): kept, they would show
+    on maps' side lists and in what is new as places."""
+    named = sorted((m.start, m.end) for m in mentions if m.actor_id and m.kind in _NOT_PLACES)
+    starts = [a for a, _ in named]
+    out = []
+    for p in found:
+        if p.lat is None:
+            if name_key(p.text) in GENERIC_WORDS:
+                continue
+            k = bisect.bisect_left(starts, p.end)
+            if any(b > p.start for _, b in named[max(0, k - 3) : k]):
+                continue
+        out.append(p)
+    return out
