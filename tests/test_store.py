@@ -180,3 +180,41 @@ def test_fts5_query_quotes_everything() -> None:
 )
 def test_iso_start(value: str | None, expected: str | None) -> None:
     assert iso_start(value) == expected
+
+
+def test_search_ranks_broad_queries_among_the_newest_matches(store_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fewer matches than the bound: ranked exactly as unbounded. More: only the newest
+    RANK_AMONG readable matches are ranked, the same on both backends; scope and
+    duplicates are applied before the bound; paging walks the bounded ranking."""
+    from horizonscan.store import search as fts
+    from horizonscan.store.accounts import create_collection
+
+    store = open_store(store_url)
+    create_collection(store.engine, "private", "Private")
+    docs = []
+    for i in range(8):  # "harbour" 1..8 times: bm25 / ts_rank differ, the oldest are the best
+        text = f"Story {i}: " + "The harbour at Gwadar was expanded. " * (8 - i) + f"Filler words number {i} about ports and shipping. " * 6
+        docs.append(make_doc(text, title=f"Doc {i}", published=f"2020-01-0{i + 1}"))
+    for i, doc in enumerate(docs):
+        store.write(doc, None, f"in{i}", collections=["private"] if i == 6 else ())
+    ids = [d.id for d in docs]
+    default = frozenset({"default"})
+
+    def ranked(**kw: object) -> list[tuple[str, float]]:
+        return [(h.id, round(h.rank, 9)) for h in store.search("harbour", limit=50, **kw)]  # type: ignore[arg-type]
+
+    monkeypatch.setattr(fts, "RANK_AMONG", None)
+    unbounded, unbounded_scoped = ranked(), ranked(scope=default)
+    assert [i for i, _ in unbounded] == ids and [i for i, _ in unbounded_scoped] == ids[:6] + ids[7:]
+    for n in (8, 9, 1000):  # at least as many candidates as matches: exactly as before
+        monkeypatch.setattr(fts, "RANK_AMONG", n)
+        assert ranked() == unbounded
+        assert ranked(scope=default) == unbounded_scoped
+    monkeypatch.setattr(fts, "RANK_AMONG", 3)
+    assert [i for i, _ in ranked()] == [ids[5], ids[6], ids[7]]  # the newest three, ranked
+    assert ranked() == [r for r in unbounded if r[0] in ids[5:]]  # with the same ranks as unbounded
+    assert [i for i, _ in ranked(scope=default)] == [ids[4], ids[5], ids[7]]  # the hidden one is no candidate
+    assert [i for i, _ in ranked(date_to="2020-01-05")] == [ids[2], ids[3], ids[4]]  # filters before the bound
+    pages = [h.id for o in (0, 1, 2, 3) for h in store.search("harbour", limit=1, offset=o)]
+    assert pages == [ids[5], ids[6], ids[7]]
+    store.close()

@@ -20,6 +20,11 @@ from .schema import documents
 
 HL_START, HL_END = "⟦", "⟧"  # highlight markers in snippets; the present layer styles them
 MAX_LIMIT = 1000
+# Broad queries are ranked among the newest RANK_AMONG matching documents only (ingest
+# order: the FTS rowid on SQLite, ``ingested_at, id`` on PostgreSQL, the same order for
+# documents written by ingest). Queries with fewer matches are ranked exactly as without
+# the bound. None: rank every match. See docs/query.md ("Search ranking bound").
+RANK_AMONG: int | None = 1000
 _TOKEN = re.compile(r'(-?)"([^"]*)"|(\S+)')
 
 
@@ -127,7 +132,11 @@ def _search_sqlite(engine: Engine, query: str, filters: list, id_filters: Callab
                    limit: int, offset: int) -> list[SearchHit]:
     """Rank first, on the FTS table alone when no filter needs document columns, then read
     titles and snippets for the page's rows only (a document row is large: reading one per
-    match cost 3-4 times the ranking)."""
+    match cost 3-4 times the ranking).
+
+    bm25 cannot stop early, so a broad query is ranked among its newest ``RANK_AMONG``
+    matches only: the rowid of the RANK_AMONG-th newest match (FTS5 walks the match in
+    rowid order without ranking and stops there) bounds the ranked query by a rowid range."""
     expr = fts5_query(query)
     if not expr:
         return []
@@ -135,17 +144,23 @@ def _search_sqlite(engine: Engine, query: str, filters: list, id_filters: Callab
     match = sa.literal_column("documents_fts").op("MATCH")(expr)
     rank = sa.literal_column("bm25(documents_fts, 0.0, 5.0, 1.0)")
     src: Any = fts.join(documents, documents.c.id == fts.c.document_id) if filters else fts
-    q = (
-        sa.select(fts.c.rowid, fts.c.document_id, rank.label("rank"))
-        .select_from(src)
-        .where(match, *filters, *id_filters(fts.c.document_id))
-        .order_by(rank, fts.c.document_id)
-        .limit(limit)
-        .offset(offset)
-    )
+    where = [match, *filters, *id_filters(fts.c.document_id)]
     d = documents.c
     snippet = sa.func.snippet(sa.literal_column("documents_fts"), 2, HL_START, HL_END, "…", 24)
     with engine.connect() as conn:
+        if RANK_AMONG is not None:
+            cut = conn.execute(sa.select(fts.c.rowid).select_from(src).where(*where)
+                               .order_by(fts.c.rowid.desc()).limit(1).offset(RANK_AMONG - 1)).scalar()
+            if cut is not None:  # at least RANK_AMONG matches: rank the newest only
+                where.append(fts.c.rowid >= cut)
+        q = (
+            sa.select(fts.c.rowid, fts.c.document_id, rank.label("rank"))
+            .select_from(src)
+            .where(*where)
+            .order_by(rank, fts.c.document_id)
+            .limit(limit)
+            .offset(offset)
+        )
         ranked = conn.execute(q).all()
         if not ranked:
             return []
@@ -168,9 +183,14 @@ def _search_pg(engine: Engine, query: str, filters: list, limit: int, offset: in
         "simple", documents.c.text, tsq, f"StartSel={HL_START}, StopSel={HL_END}, MaxWords=35, MinWords=15, MaxFragments=1"
     )
     d = documents.c
+    where = [vec.op("@@")(tsq), *filters]
+    if RANK_AMONG is not None:
+        # the same bound as on SQLite: rank only the newest RANK_AMONG matches (fewer: all of them)
+        newest = sa.select(d.id).where(*where).order_by(d.ingested_at.desc(), d.id.desc()).limit(RANK_AMONG)
+        where = [d.id.in_(newest.scalar_subquery())]
     q = (
         sa.select(d.id, d.title, d.published, d.language, d.source, head.label("snippet"), rank.label("rank"))
-        .where(vec.op("@@")(tsq), *filters)
+        .where(*where)
         .order_by(rank.desc(), d.id)
         .limit(limit)
         .offset(offset)
