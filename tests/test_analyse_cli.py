@@ -117,3 +117,22 @@ def test_same_output_in_any_order() -> None:
     first = [analyse(t, published="2020-10-06").to_dict() for t in (a, b)]
     second = [analyse(t, published="2020-10-06").to_dict() for t in (b, a)]
     assert first == second[::-1]
+
+
+def test_markdown_front_matter_is_metadata_not_prose(tmp_path: Path) -> None:
+    """Front matter is blanked (offsets still index the file) and its date anchors the text;
+    the id is the one ingest gives the same file."""
+    from horizonscan.ingest.registry import Origin
+    from horizonscan.ingest.readers.text import read
+
+    raw = ("---\ntitle: Kazakhstan talks in Astana\ndate: 2019-04-02\n---\n"
+           "China sent medical aid to Kyrgyzstan last week.\n")
+    note = tmp_path / "note.md"
+    note.write_text(raw, encoding="utf-8")
+    (line,) = lines(runner.invoke(app, ["analyse", str(note)]).stdout)
+    for kind in ("mentions", "places", "dates"):
+        for m in line[kind]:
+            assert raw[m["start"]:m["end"]] == m["text"] and m["start"] >= raw.index("China")
+    assert "KAZ" not in {m.get("actor_id") for m in line["mentions"]}  # the title is not analysed
+    assert [d["value"] for d in line["dates"]] == ["2019-W13"]  # "last week" before 2019-04-02
+    assert line["id"] == read(raw.encode(), Origin(str(note), path=str(note)))[0].id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from typing import Any, List, Optional
 
@@ -16,7 +17,9 @@ TEXT_READERS = ("text.v1",)
 def analyse_input(name: str, data: bytes, published: Optional[str]) -> dict[str, Any]:
     """Analyse one input; never raises: problems become an ``error`` field."""
     from ..errors import HorizonscanError
+    from ..ingest.dates import to_iso
     from ..ingest.decode import decode_text
+    from ..ingest.readers.text import front_matter
     from ..ingest.normalise import content_id
     from ..ingest.registry import Origin, choose
     from ..analysis.pipeline import analyse
@@ -30,9 +33,12 @@ def analyse_input(name: str, data: bytes, published: Optional[str]) -> dict[str,
         origin = Origin(name, path=None if name == "-" else name, settings=settings)
         reader = choose(origin, data[:4096]) if name != "-" else None
         if reader is None or reader.name in TEXT_READERS:
-            # Plain text is analysed exactly as read, so offsets index the file's characters.
+            # Plain text is analysed exactly as read, so offsets index the file's characters;
+            # a YAML front matter block is metadata, not prose: blanked (offsets kept), its date used.
             text = decode_text(data)
-            published_found = published
+            meta, body = front_matter(text)
+            text = re.sub(r"[^\n]", " ", text[:body]) + text[body:]
+            published_found = published or to_iso(meta.get("date") or meta.get("published"))
         else:
             docs = reader.read(data, origin)
             text = docs[0].text

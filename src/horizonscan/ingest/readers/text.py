@@ -83,19 +83,28 @@ def guess_title(text: str) -> Found | None:
     return Found(title[:MAX_TITLE], "text:head-block") if title else None
 
 
+def front_matter(text: str) -> tuple[dict[str, object], int]:
+    """YAML front matter at the top of ``text``: (its fields, where the body starts).
+
+    ({}, 0) when there is none or it is not a YAML mapping (then it is body text).
+    """
+    m = _FRONT.match(text)
+    if not m:
+        return {}, 0
+    try:
+        loaded = yaml.safe_load(m.group(1))
+    except yaml.YAMLError:
+        return {}, 0
+    if not isinstance(loaded, dict):
+        return {}, 0
+    return {str(k).lower(): v for k, v in loaded.items()}, m.end()
+
+
 def read(data: bytes, origin: Origin) -> list[Document]:
     check_input(data, origin)
     text = decode_text(data, declared_charset(origin.media_type))
-    meta: dict[str, object] = {}
-    m = _FRONT.match(text)
-    if m:
-        try:
-            loaded = yaml.safe_load(m.group(1))
-        except yaml.YAMLError:
-            loaded = None
-        if isinstance(loaded, dict):
-            meta = {str(k).lower(): v for k, v in loaded.items()}
-            text = text[m.end() :]
+    meta, body = front_matter(text)
+    text = text[body:]
     title = Found(str(meta["title"]), "front-matter") if meta.get("title") else None
     if title is None and (t := _MD_TITLE.search(text[:2000])):
         title = Found(t.group(1).strip(), "markdown:h1")
