@@ -150,6 +150,7 @@ def test_search_highlights_and_hides_foreign_hits(app: Any) -> None:
     reader = client_as(app, "reader")
     r = reader.get("/search", params={"q": "humanitarian"})
     assert "<mark>humanitarian</mark>" in r.text
+    assert "ranked among its newest 1,000 matches" in r.text  # the bound on broad queries is stated
     hx = reader.get("/search", params={"q": "protested"}, headers={"hx-request": "true"})
     assert "<mark>protested</mark>" in hx.text and "<html" not in hx.text
     assert reader.get("/api/v1/search", params={"q": "CANARYZEBRA"}).json()["items"] == []

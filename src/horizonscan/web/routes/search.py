@@ -13,6 +13,7 @@ from ...query import make_filter
 from ...query.records import Page, SearchResult
 from ...query import search as query_search
 from ...store import Store
+from ...store import search as store_search
 from ..app import API, page
 from ..authz import require
 from .common import ctx, page_json
@@ -52,7 +53,8 @@ def search_page(
     if not cursor:
         start = 0
     context = {"q": q, "language": language, "date_from": date_from, "date_to": date_to, "hits": hits,
-               "next_cursor": nxt, "offset": start, "next_start": min(start + len(hits), MAX_OFFSET), "facets": _facets(hits)}
+               "next_cursor": nxt, "offset": start, "next_start": min(start + len(hits), MAX_OFFSET), "facets": _facets(hits),
+               "rank_among": store_search.RANK_AMONG}
     name = "search_results.html" if request.headers.get("hx-request") else "search.html"
     return page(request, name, context)
 
@@ -63,7 +65,10 @@ def api_search(
     date_from: Annotated[str | None, Query(max_length=32)] = None, date_to: Annotated[str | None, Query(max_length=32)] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20, cursor: Cursor = None,
 ) -> dict[str, Any]:
-    """Ranked documents matching ``q``; snippets mark matches with ⟦ ⟧. Page with ``next_cursor``."""
+    """Ranked documents matching ``q``; snippets mark matches with ⟦ ⟧. Page with ``next_cursor``.
+
+    A query matching more than 1,000 documents is ranked among its newest 1,000 matches
+    (ingest order); fewer matches are all ranked."""
     store, who, _ = ctx(request)
     return page_json(scoped_search(store, who, q, language=language, date_from=date_from, date_to=date_to, limit=limit,
                                    cursor=cursor))
