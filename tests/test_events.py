@@ -194,3 +194,12 @@ def test_offsets_point_into_text() -> None:
     assert text[e.sentence_start:e.sentence_end].startswith("China sent")
     assert text[e.source.start:e.source.end] == "China"
     assert text[e.target.start:e.target.end] == "Nepal"
+
+
+def test_town_before_its_container_is_the_event_place() -> None:
+    import horizonscan
+
+    a = horizonscan.analyse("In September 2013, Chinese President Xi Jinping travelled to Bishkek, Kyrgyzstan, for the summit.",
+                            published="2013-09-12")
+    (e,) = a.events
+    assert e.type == "CONSULT" and e.place is not None and e.place.text == "Bishkek"

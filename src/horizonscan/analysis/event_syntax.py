@@ -576,7 +576,12 @@ class SentenceCoder:
             return any(a.start is not None and a.end is not None and a.start < p.end and a.end > p.start for a in used)
         ranked = sorted(self.s.places, key=lambda p: (not attached(p), overlaps(p), p.start))
         best = ranked[0]
-        return best if attached(best) or not overlaps(best) else None
+        if not (attached(best) or not overlaps(best)):
+            return None
+        # "travelled to Bishkek, Kyrgyzstan": the town named before its container is the more
+        # precise place, even when it also stands for the host government.
+        town = next((p for p in self.s.places if p.lat is not None and self.s.text[p.end : best.start] == ", "), None)
+        return town or best
 
     def date_for(self, pos: int) -> DateMention | None:
         # Only dates resolved to a calendar value ("2015", "2020-03"), not "PRESENT_REF" or "XXXX-04".
