@@ -162,7 +162,9 @@ def search(
 ) -> Page[SearchResult]:
     """Ranked full-text search (FTS5 bm25 / PostgreSQL ts_rank) with snippets.
 
-    Ranked results have no stable key, so the cursor carries an offset.
+    Ranked results have no stable key, so the cursor carries an offset. A query matching
+    more than 1,000 readable documents is ranked among its newest 1,000 matches (ingest
+    order; docs/query.md, "Search ranking bound"); fewer matches are all ranked.
     """
     from ..store.search import search as fts
 
