@@ -235,3 +235,29 @@ def test_relax_malloc_trim_only_acts_under_the_nanny_setting(monkeypatch: pytest
     env = {**os.environ, "MALLOC_TRIM_THRESHOLD_": "65536"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
     assert out.strip() == ("True" if sys.platform.startswith("linux") else "False")
+
+
+def test_warm_up_registration_survives_a_worker_leaving() -> None:
+    """A worker that goes away during the plugin broadcast fails the scheduler's call; it is retried."""
+    pytest.importorskip("distributed")
+    from distributed.comm.core import CommClosedError
+
+    from horizonscan.batch import runner
+
+    class Flaky:
+        calls = 0
+
+        def register_plugin(self, plugin: object, name: str) -> None:
+            Flaky.calls += 1
+            if Flaky.calls == 1:
+                raise CommClosedError("in <TCP (closed)>: Stream is closed")
+
+    runner._register_warm_up(Flaky(), object(), "warm", attempts=2)  # type: ignore[arg-type]
+    assert Flaky.calls == 2
+
+    class Dead:
+        def register_plugin(self, plugin: object, name: str) -> None:
+            raise CommClosedError("gone")
+
+    with pytest.raises(runner.BatchError, match="E512"):
+        runner._register_warm_up(Dead(), object(), "warm", attempts=2)  # type: ignore[arg-type]

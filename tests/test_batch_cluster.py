@@ -230,8 +230,18 @@ def test_poison_inside_a_chunk_is_retried_alone_and_quarantined(
     _settle(cluster)
 
 
-def test_real_analyser_on_the_cluster(cluster: Any, tmp_path: Path) -> None:
+@pytest.fixture()
+def fresh_cluster() -> Iterator[Any]:
+    """A cluster of its own: the module's has had workers killed by the tests above."""
+    from distributed import Client
+
+    with local_cluster(1, RETRIES) as lc, Client(lc, set_as_default=False) as client:
+        yield client
+
+
+def test_real_analyser_on_the_cluster(fresh_cluster: Any, tmp_path: Path) -> None:
     """Uses the real analyser (spaCy, packs): passes once every analyse stage is in place."""
+    cluster = fresh_cluster
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "aid.txt").write_text(

@@ -238,6 +238,25 @@ def plan_chunks(
     return chunks
 
 
+def _register_warm_up(client: "Client", plugin: Any, name: str, attempts: int = 3) -> None:
+    """Register the warm-up plugin, again if a worker went away during the broadcast.
+
+    Workers come and go (a nanny restarting a killed worker, a cluster scaling); the
+    scheduler then fails the whole registration although the plugin is idempotent and
+    new workers get it when they join. Give up (E512) only when it keeps failing.
+    """
+    from distributed.comm.core import CommClosedError
+
+    for attempt in range(attempts):
+        try:
+            client.register_plugin(plugin, name=name)
+            return
+        except (CommClosedError, OSError) as exc:
+            if attempt == attempts - 1:
+                raise BatchError(f"E512 the analyser could not be set up on the workers: {one_line(exc)}") from exc
+            time.sleep(1.0 + attempt)
+
+
 def _analyse_on(
     client: "Client",
     chunks: list[list[tuple[Item, str]]],
@@ -266,7 +285,7 @@ def _analyse_on(
     from .plugin import WarmUp
     from .tasks import process_chunk, process_input, warm_status
 
-    client.register_plugin(WarmUp(analyse_fn, settings), name=f"horizonscan-warm-up:{analyse_fn}")
+    _register_warm_up(client, WarmUp(analyse_fn, settings), f"horizonscan-warm-up:{analyse_fn}")
     for worker, status in client.run(warm_status, analyse_fn).items():
         if not isinstance(status, float):
             raise BatchError(f"E512 the analyser {analyse_fn} did not load on worker {worker}: {status}")
