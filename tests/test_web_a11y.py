@@ -11,9 +11,6 @@ used from the keyboard alone.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import warnings
 from pathlib import Path
 from typing import Any, Iterator
@@ -23,7 +20,7 @@ import pytest
 pytest.importorskip("fastapi")
 pytest.importorskip("playwright")
 
-from test_web_helpers import PASSWORD, WebFixture, build, make_app
+from test_web_helpers import PASSWORD, WebFixture, build, make_app, serve_app
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -36,16 +33,8 @@ ARTIFACTS = ROOT / "test-artifacts" / "a11y"
 pytestmark = [pytest.mark.slow]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebFixture]]:
-    import uvicorn
-
     for need, why in ((CHROMIUM, "Debian chromium not installed (make system-deps)"),
                       (VENDOR, "front-end packages not built (make web-assets)"),
                       (AXE, "axe-core not installed (make web-assets)")):
@@ -53,17 +42,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, WebF
             pytest.skip(why)
     tmp = tmp_path_factory.mktemp("a11y")
     fx = build(tmp / "web.db")
-    srv = uvicorn.Server(uvicorn.Config(make_app(fx, tmp), host="127.0.0.1", port=_free_port(), log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{srv.config.port}", fx
-    srv.should_exit = True
-    thread.join(10)
+    with serve_app(make_app(fx, tmp)) as base:
+        yield base, fx
 
 
 @pytest.fixture(scope="module")

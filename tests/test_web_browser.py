@@ -11,9 +11,6 @@ written to test-artifacts/web/ (ignored by git).
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +30,8 @@ VENDOR = ROOT / "src/horizonscan/web/static/vendor/echarts.min.js"
 DEMO = ROOT / "demo" / "notes"
 PASSWORD = "a-long-test-password"
 
+from test_web_helpers import serve_app
+
 pytestmark = [pytest.mark.slow]
 
 
@@ -41,12 +40,6 @@ class Served:
     base: str
     app: Any
     notes: int  # demo notes stored
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _demo_store(tmp: Path) -> tuple[str, int]:
@@ -71,8 +64,6 @@ def _demo_store(tmp: Path) -> tuple[str, int]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    import uvicorn
-
     from horizonscan.web.app import WebConfig, create_app
 
     if not CHROMIUM.exists():
@@ -82,18 +73,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     tmp = tmp_path_factory.mktemp("browser")
     url, notes = _demo_store(tmp)
     app = create_app(url, WebConfig(upload_dir=tmp / "uploads", analyse_uploads=True, anonymous_per_minute=0, job_poll_s=0.5))
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))  # lifespan: upload worker
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("test server did not start")
-        time.sleep(0.05)
-    yield Served(f"http://127.0.0.1:{port}", app, notes)
-    srv.should_exit = True
-    thread.join(10)
+    with serve_app(app) as base:  # lifespan: upload worker
+        yield Served(base, app, notes)
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,10 @@ and a private collection full of canary strings that must never reach the wrong 
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from horizonscan.ingest.normalise import clean_text, content_id
 from horizonscan.records import (
@@ -162,3 +163,31 @@ def throwaway(app: Any, collections: list[str], text: str, title: str = "Throwaw
     for coll in collections:
         app.state.accounts.add_documents(coll, [doc.id], [])
     return doc.id
+
+
+@contextmanager
+def serve_app(app: Any) -> Iterator[str]:
+    """Run ``app`` under uvicorn on a free 127.0.0.1 port in a thread (with its lifespan,
+    so the upload worker starts); yields the base URL and stops the server after."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(10)

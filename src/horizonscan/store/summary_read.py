@@ -119,13 +119,7 @@ def _where(conn: Connection, roll: Rollup, f: Filter, scope: Scope, *, actor_sid
         if roll.grain is None or not aligned(f.dates, roll.grain):
             return None
         w.append(date_clause(c.period, c.date_precision, f.dates))
-    if not f.include_negated:
-        w.append(c.negated.is_(False))
-    if not f.include_hypothetical:
-        w.append(c.hypothetical.is_(False))
-    if not f.include_duplicates:
-        w.append(c.duplicate.is_(False))
-    return w
+    return w + _flags(c, f)
 
 
 def _choose(conn: Connection, f: Filter, scope: Scope, *, dims: Sequence[str] = (), grain: str | None = None,
@@ -253,6 +247,18 @@ def actor_rows(conn: Connection, f: Filter, scope: Scope, kinds: Sequence[str], 
     return None
 
 
+def _flags(c: Any, f: Filter) -> list[Any]:
+    """Negated, hypothetical and near-duplicate rows are left out unless the filter asks for them."""
+    w = []
+    if not f.include_negated:
+        w.append(c.negated.is_(False))
+    if not f.include_hypothetical:
+        w.append(c.hypothetical.is_(False))
+    if not f.include_duplicates:
+        w.append(c.duplicate.is_(False))
+    return w
+
+
 def _side_where(conn: Connection, roll: Rollup, f: Filter, scope: Scope) -> list[Any] | None:
     """Conditions of a date/flag-only filter on a per-side roll-up (every actor, both sides)."""
     c = roll.table.c
@@ -263,13 +269,7 @@ def _side_where(conn: Connection, roll: Rollup, f: Filter, scope: Scope) -> list
         if roll.grain is None or not aligned(f.dates, roll.grain):
             return None
         w.append(date_clause(c.period, c.date_precision, f.dates))
-    if not f.include_negated:
-        w.append(c.negated.is_(False))
-    if not f.include_hypothetical:
-        w.append(c.hypothetical.is_(False))
-    if not f.include_duplicates:
-        w.append(c.duplicate.is_(False))
-    return w + _scope(conn, roll.table, scope)
+    return w + _flags(c, f) + _scope(conn, roll.table, scope)
 
 
 def network_rows(conn: Connection, f: Filter, scope: Scope, level: str,
