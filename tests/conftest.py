@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -48,9 +49,8 @@ def pg_url() -> Iterator[str]:
         yield url
 
 
-@pytest.fixture()
-def pg_store_url(pg_url: str) -> Iterator[str]:
-    """A fresh, empty database on the session's PostgreSQL server."""
+@contextlib.contextmanager
+def _pg_database(pg_url: str) -> Iterator[str]:
     import uuid
 
     import sqlalchemy as sa
@@ -59,11 +59,26 @@ def pg_store_url(pg_url: str) -> Iterator[str]:
     admin = sa.create_engine(pg_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = pg_url.rsplit("/", 1)[0] + "/" + name
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield pg_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture()
+def pg_store_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server."""
+    with _pg_database(pg_url) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def pg_module_url(pg_url: str) -> Iterator[str]:
+    """A fresh, empty database shared by one test module."""
+    with _pg_database(pg_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -36,8 +36,11 @@ MAY_SEE_SECRET = {"admin"}
 NOT_ENDPOINTS = {"/api/v1/openapi.json": "the public API schema", "/static": "CSS, JS and vendor files"}
 
 
-@pytest.fixture(scope="module")
-def fx(tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def fx(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+    """The same fixture store on both backends: access control must not depend on the SQL dialect."""
+    if request.param == "postgresql":
+        return build(str(request.getfixturevalue("pg_module_url")))
     return build(tmp_path_factory.mktemp("authz") / "authz.db")
 
 

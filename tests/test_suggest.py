@@ -22,8 +22,10 @@ from horizonscan.query.suggest import suggest_actors
 from horizonscan.store import open_store
 
 
-@pytest.fixture(scope="module")
-def fx(tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def fx(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+    if request.param == "postgresql":
+        return build(str(request.getfixturevalue("pg_module_url")))
     return build(tmp_path_factory.mktemp("suggest") / "web.db")
 
 

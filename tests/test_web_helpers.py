@@ -93,12 +93,13 @@ def _analysis(text: str, spec: tuple[Any, ...]) -> Analysis:
     return Analysis("en", mentions=tuple(mentions), places=tuple(places), events=tuple(events), analyser="test")
 
 
-def build(path: Path) -> WebFixture:
-    """Write the documents, collections, users, grants and tokens into a new SQLite store."""
+def build(target: Path | str) -> WebFixture:
+    """Write the documents, collections, users, grants and tokens into a new store:
+    a SQLite file (a path) or an empty database (a URL)."""
     from horizonscan.accounts import Accounts
     from horizonscan.store import open_store
 
-    url = f"sqlite:///{path}"
+    url = target if isinstance(target, str) else f"sqlite:///{target}"
     store = open_store(url)
     accounts = Accounts(store.engine)
     ids = {}
