@@ -203,3 +203,14 @@ def test_town_before_its_container_is_the_event_place() -> None:
                             published="2013-09-12")
     (e,) = a.events
     assert e.type == "CONSULT" and e.place is not None and e.place.text == "Bishkek"
+
+
+@pytest.mark.parametrize("sentence", [
+    "One possibility is for Chinese and Indian firms to offer scholarships to Afghan students.",
+    "The plan is for China to build a road to Kabul.",
+])
+def test_infinitive_after_a_modal_noun_is_hypothetical(sentence: str) -> None:
+    import horizonscan
+
+    found = horizonscan.analyse(sentence, published="2020-01-01").events
+    assert found and all(e.hypothetical for e in found)

@@ -118,6 +118,7 @@ class Grammar:
     modal_aux: frozenset[str]
     modal_adverbs: frozenset[str]
     modal_verbs: frozenset[str]
+    modal_nouns: frozenset[str]
     negators: frozenset[str]
     transparent_verbs: frozenset[str]
     negation_words: frozenset[str]
@@ -253,6 +254,7 @@ def _grammar(data: dict[str, Any]) -> Grammar:
         modal_aux=fs("modal_aux"),
         modal_adverbs=fs("modal_adverbs"),
         modal_verbs=fs("modal_verbs"),
+        modal_nouns=fs("modal_nouns"),
         negators=fs("negators"),
         transparent_verbs=fs("transparent_verbs"),
         negation_words=fs("negation_words"),

@@ -40,6 +40,9 @@ _PROPOSAL_VERBS = frozenset({"call", "propose", "suggest", "recommend"})
 _PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
+_BE_FORMS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s"})
+
+
 @dataclass(frozen=True)
 class SentenceInput:
     text: str
@@ -496,6 +499,12 @@ class SentenceCoder:
                 return True
         return False
 
+    def _possibility(self, head: "Token") -> bool:
+        """"One possibility is (for X) to ...": "be" with a modal noun as its subject."""
+        if head.lower_ not in _BE_FORMS:
+            return False
+        return any(c.dep_ in ("nsubj", "attr") and c.lower_.removesuffix("s") in self.g.modal_nouns for c in head.children)
+
     def context(self, tok: "Token") -> tuple[bool, bool, "Token | None", bool]:
         """(negated, hypothetical, speech verb, inside another trigger) from governing clauses."""
         neg = self.negated(tok)
@@ -522,6 +531,8 @@ class SentenceCoder:
                         hyp = hyp or self.hypothetical_own(head)
                     if lems & _PROPOSAL_VERBS and dep != "conj":
                         hyp = True
+                if dep in ("advcl", "ccomp", "xcomp") and self._possibility(head):
+                    hyp = True
                 if dep in ("conj", "advcl", "relcl"):
                     break
                 t = head
