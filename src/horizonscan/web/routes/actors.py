@@ -12,7 +12,7 @@ from ...query.filters import ACTOR_KINDS
 from ..app import API, not_found, page
 from ..authz import require
 from ..params import event_filter
-from .common import cached, ctx, scope_key
+from .common import cached, ctx
 
 router = APIRouter()
 ActorId = Annotated[str, Path(min_length=1, max_length=120, description="actor id, e.g. CHN, igo:sco, person:xi-jinping")]
@@ -23,7 +23,7 @@ def profile(request: Request, actor_id: str) -> dict[str, Any]:
     store, _, scope = ctx(request)
     if any(ord(c) < 32 for c in actor_id):
         raise not_found()
-    found = cached(request, ("actor", actor_id, scope_key(scope)), lambda: _profile(store, scope, actor_id))
+    found = cached(request, ("actor", actor_id), lambda: _profile(store, scope, actor_id))
     if found is None:
         raise not_found()
     return found
@@ -72,7 +72,7 @@ def api_actors(request: Request, f: Filter = Depends(event_filter),
                top: Annotated[int, Query(ge=1, le=1000)] = 20) -> dict[str, Any]:
     """Most frequent actors among matching events (or documents mentioning them)."""
     store, _, scope = ctx(request)
-    return cached(request, ("actors", str(request.url.query), scope_key(scope)),
+    return cached(request, ("actors", str(request.url.query)),
                   lambda: {"items": [a.to_dict() for a in top_actors(store, f, basis=basis, kind=kind or None, top=top, scope=scope)]})
 
 

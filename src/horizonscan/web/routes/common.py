@@ -44,7 +44,8 @@ _guard = threading.Lock()
 
 
 def cached(request: Request, key: Any, compute: Callable[[], T]) -> T:
-    """``compute()``, kept for CACHE_SECONDS per app under ``key`` (which must include the scope).
+    """``compute()``, kept for CACHE_SECONDS per app under ``key`` and the user's scope
+    (added here, so nothing computed for one set of collections is served to another).
 
     Many readers opening the same page within seconds share one computation; concurrent
     misses wait for the first one instead of repeating it. The key also holds the store's
@@ -52,7 +53,7 @@ def cached(request: Request, key: Any, compute: Callable[[], T]) -> T:
     so a write is visible at the next request, not after the time limit.
     """
     state = request.app.state
-    key = (key, state.store.generation())
+    key = (key, scope_key(user(request).scope), state.store.generation())
     with _guard:
         if not hasattr(state, "cache"):
             state.cache, state.cache_locks = {}, {}

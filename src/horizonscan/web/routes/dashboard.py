@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from ...query import count_events, new_since, top_actors
 from ..app import API, page
 from ..authz import require
-from .common import cached, ctx, document_count, latest_day, scope_key
+from .common import cached, ctx, document_count, latest_day
 
 router = APIRouter()
 
@@ -31,7 +31,7 @@ def _figures(store: Any, scope: frozenset[str] | None) -> dict[str, Any]:
 @router.get("/", dependencies=[require("read")], include_in_schema=False)
 def dashboard(request: Request) -> Response:
     store, who, scope = ctx(request)
-    figures = cached(request, ("dashboard", scope_key(scope)), lambda: _figures(store, scope))
+    figures = cached(request, "dashboard", lambda: _figures(store, scope))
     return page(request, "dashboard.html", figures)
 
 

@@ -15,7 +15,7 @@ from ..app import API, page
 from ..authz import require
 from ..params import event_filter, filter_args, qs
 from ..security import client_ip
-from .common import cached, ctx, page_json, scope_key
+from .common import cached, ctx, page_json
 
 router = APIRouter()
 Cursor = Annotated[str | None, Query(max_length=2048)]
@@ -80,7 +80,7 @@ def api_timeline(request: Request, f: Filter = Depends(event_filter),
                  top_keys: Annotated[int, Query(ge=1, le=50)] = 10) -> dict[str, Any]:
     """Event counts per period, optionally split by a facet (type, source_country, ...)."""
     store, _, scope = ctx(request)
-    return cached(request, ("timeline", str(request.url.query), scope_key(scope)),
+    return cached(request, ("timeline", str(request.url.query)),
                   lambda: timeline(store, f, granularity=granularity, by=by or None, top_keys=top_keys, scope=scope).to_dict())
 
 

@@ -12,7 +12,7 @@ from ...query.filters import PLOVER_TYPES
 from ..app import API, page
 from ..authz import require
 from ..params import document_filter, event_filter, filter_args, qs
-from .common import cached, ctx, scope_key
+from .common import cached, ctx
 
 router = APIRouter()
 
@@ -31,7 +31,7 @@ def api_network(request: Request, f: Filter = Depends(event_filter),
                 top: Annotated[int, Query(ge=1, le=1000)] = 100) -> dict[str, Any]:
     """Directed source→target network of matching events; edges carry weight and mean cooperation–conflict score."""
     store, _, scope = ctx(request)
-    return cached(request, ("network", str(request.url.query), scope_key(scope)),
+    return cached(request, ("network", str(request.url.query)),
                   lambda: network(store, f, level=level, top=top, scope=scope).to_dict())
 
 

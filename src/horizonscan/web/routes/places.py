@@ -13,7 +13,7 @@ from ...query.errors import ValidationError
 from ..app import API, not_found, page
 from ..authz import require
 from ..params import event_filter, qs
-from .common import cached, ctx, scope_key
+from .common import cached, ctx
 
 router = APIRouter()
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -56,7 +56,7 @@ def api_places(request: Request, f: Filter = Depends(event_filter),
                top: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict[str, Any]:
     """Places of matching events (or places named in matching documents) with coordinates and counts: map points."""
     store, _, scope = ctx(request)
-    return cached(request, ("places", str(request.url.query), scope_key(scope)),
+    return cached(request, ("places", str(request.url.query)),
                   lambda: {"items": [p.to_dict() for p in top_places(store, f, basis=basis, top=top, scope=scope)]})
 
 
