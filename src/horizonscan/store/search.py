@@ -41,6 +41,12 @@ class SearchHit(Record):
     rank: float
 
 
+def like_literal(text: str) -> str:
+    """``text`` for a LIKE pattern with its own ``%``, ``_`` and ``\\`` taken literally
+    (use with ``escape="\\"``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def fts5_query(query: str) -> str:
     """Translate a user query into a safe FTS5 expression.
 
@@ -98,7 +104,7 @@ def search(
         filters.append(d.language == language.lower())
     if source:
         # Case-insensitive substring on both backends (SQLite's LIKE ignores ASCII case, PostgreSQL's does not).
-        pattern = "%" + source.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        pattern = "%" + like_literal(source.lower()) + "%"
         filters.append(
             sa.or_(*(sa.func.lower(col).like(pattern, escape="\\") for col in (d.source, d.url, d.path)))
         )

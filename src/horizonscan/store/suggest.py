@@ -13,11 +13,12 @@ from sqlalchemy.engine import Connection
 
 from .queries import Scope, scope_clause
 from .schema import actors, mentions
+from .search import like_literal
 
 
 def _like(text: str) -> str:
-    """``text`` as a LIKE prefix with its own wildcards taken literally (escape char \\)."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    """``text`` as a LIKE prefix, matched literally."""
+    return like_literal(text) + "%"
 
 
 def actor_suggestions(conn: Connection, typed: str, scope: Scope, limit: int) -> list[dict[str, Any]]:
