@@ -389,15 +389,19 @@ def _code_cue(text: str, start: int, rules: Rules) -> bool:
     before = _words_before(text, start, 1)
     if before and before[-1] in rules.locative:
         return True
+    return _after_town_comma(text, start)
+
+
+def _after_town_comma(text: str, start: int) -> bool:
+    """A capitalised name and a comma just before ``start`` ("Sydney, ", "Paris, ")."""
     head = text[max(0, start - 30) : start]
     return head.endswith(", ") and bool(re.search(r"[A-Z][\w'’.\-]*, $", head))
 
 
 def _ap_state_cue(text: str, start: int, end: int) -> bool:
     """"Paris, Ky.": an abbreviated state right after "Town, ", written with its period."""
-    head = text[max(0, start - 40) : start]
     dotted = text[end : end + 1] == "." or text[end - 1 : end] == "."
-    return dotted and head.endswith(", ") and bool(re.search(r"[A-Z][\w'’.\-]*, $", head))
+    return dotted and _after_town_comma(text, start)
 
 
 def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
