@@ -26,7 +26,7 @@ with warnings.catch_warnings():
 
 import itertools
 
-from test_web_helpers import CANARIES, WebFixture, build, make_app, session_for, throwaway
+from test_web_helpers import BACKENDS, CANARIES, WebFixture, build_on, make_app, session_for, throwaway
 
 from horizonscan.web.authz import POLICIES, policy_of
 
@@ -36,12 +36,10 @@ MAY_SEE_SECRET = {"admin"}
 NOT_ENDPOINTS = {"/api/v1/openapi.json": "the public API schema", "/static": "CSS, JS and vendor files"}
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def fx(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
     """The same fixture store on both backends: access control must not depend on the SQL dialect."""
-    if request.param == "postgresql":
-        return build(str(request.getfixturevalue("pg_module_url")))
-    return build(tmp_path_factory.mktemp("authz") / "authz.db")
+    return build_on(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

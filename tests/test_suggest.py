@@ -15,18 +15,16 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from fastapi.testclient import TestClient
 
-from test_web_helpers import WebFixture, build, make_app
+from test_web_helpers import BACKENDS, WebFixture, build_on, make_app
 
 from horizonscan.query import ValidationError
 from horizonscan.query.suggest import suggest_actors
 from horizonscan.store import open_store
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+@pytest.fixture(scope="module", params=BACKENDS)
 def fx(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
-    if request.param == "postgresql":
-        return build(str(request.getfixturevalue("pg_module_url")))
-    return build(tmp_path_factory.mktemp("suggest") / "web.db")
+    return build_on(request, tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

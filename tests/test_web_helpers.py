@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+import pytest
+
 from horizonscan.ingest.normalise import clean_text, content_id
 from horizonscan.records import (
     Analysis,
@@ -126,6 +128,17 @@ def build(target: Path | str) -> WebFixture:
     fx.revoked_token = revoked
     store.close()
     return fx
+
+
+# Parameters of a module fixture that builds the store on both backends (PostgreSQL in the slow suite).
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)]
+
+
+def build_on(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> WebFixture:
+    """``build`` on the backend of a fixture parametrised with ``BACKENDS``."""
+    if request.param == "postgresql":
+        return build(str(request.getfixturevalue("pg_module_url")))
+    return build(tmp_path_factory.mktemp("web") / "web.db")
 
 
 def _user(accounts: Any, name: str) -> dict[str, Any]:
