@@ -334,3 +334,25 @@ def test_by_after_a_weekday_is_not_a_future_cue() -> None:
     anchor = dt.date(1998, 2, 6)  # a Friday
     found = {d.text: d.value for d in find_dates("The following are statements made Thursday by a lawyer.", anchor)}
     assert found["Thursday"] == "1998-02-05"
+
+
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        # a dotted abbreviation or a title does not end the clause that holds the tense cue
+        ("The talks will resume at 10 a.m. Monday.", "2020-05-18T10:00"),
+        ("They will meet U.S. envoys on Monday.", "2020-05-18"),
+        # "succeed" ends in -ed but is no past verb
+        ("She will succeed the outgoing chair Monday.", "2020-05-18"),
+        # "next to" is a place, not a plan
+        ("A shop next to the bank caught fire Friday.", "2020-05-08"),
+        # "as early as" / "as soon as" put the day ahead
+        ("The ferry could sail as early as Tuesday, port staff said.", "2020-05-19"),
+        ("A verdict might come as soon as Monday.", "2020-05-18"),
+        # "predicted" is a reporting verb in the past
+        ("The weather office predicted Wednesday that the drought would ease.", "2020-05-13"),
+    ],
+)
+def test_weekday_tense_cues(text: str, value: str) -> None:
+    d = [d for d in find_dates(text, ANCHOR) if d.precision in ("day", "time")][0]
+    assert (d.value, d.precision) == (value, "time" if "T" in value else "day"), text

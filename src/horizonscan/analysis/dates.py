@@ -238,19 +238,27 @@ _PART_MODS = {
     "early": "START", "beginning": "START", "start": "START", "outset": "START", "dawn": "START",
     "mid": "MID", "middle": "MID", "late": "END", "end": "END", "close": "END", "turn": "APPROX",
 }  # fmt: skip
+# "next to" and "due to" are prepositions, not plans; "as soon as Friday" sets a date ahead.
 _FUTURE_WORDS = (
     r"will|shall|wo|going\sto|plans?\sto|planned|planning|scheduled|expects?|expected|is\sto|are\sto|"
-    r"due|upcoming|next|coming|until|till|intends?\sto|intended|hopes?\sto|aims?\sto|set\sto|tomorrow|"
-    r"payable|proposed|anticipated|forecast|predicted|slated|deadline"
+    r"due(?!\sto\b)|upcoming|next(?!\sto\b)|coming|until|till|intends?\sto|intended|hopes?\sto|aims?\sto|"
+    r"set\sto|tomorrow|payable|proposed|anticipated|forecast|slated|deadline|as\s(?:soon|early)\sas"
 )
 _FUTURE = re.compile(r"\b(?:" + _FUTURE_WORDS + r")\b|'ll\b", re.I)
+# Words in -ed that are not past verbs ("United States", "a hundred", "succeed", "need").
+_NOT_PAST_ED = r"(?:hundred|united|limited|indeed|[a-z]*(?:ceed|need|peed|feed|deed|weed|leed))\b"
 _PAST = re.compile(
-    r"\b(?!(?:" + _FUTURE_WORDS + r")\b)(?:was|were|had|did|said|told|ago|last|yesterday|earlier|since|"
-    r"previously|been|began|took|came|went|made|met|held|saw|gave|won|lost|became|left|fell|rose|grew|"
-    r"[a-z]{3,}ed)\b",
+    r"\b(?!(?:" + _FUTURE_WORDS + r")\b)(?!" + _NOT_PAST_ED + r")(?:was|were|had|did|said|told|ago|last|yesterday|"
+    r"earlier|since|previously|been|began|took|came|went|made|met|held|saw|gave|won|lost|became|left|fell|"
+    r"rose|grew|[a-z]{3,}ed)\b",
     re.I,
 )
-_CLAUSE_END = re.compile(r"[.!?;\n]")
+# A full stop ends a clause only before a capitalised word, and not after an initial or a
+# dotted abbreviation ("a.m.", "U.S.", "J.") or a title: "until 9 a.m. Tuesday" is one clause.
+_CLAUSE_END = re.compile(
+    r"[!?;\n]|(?<![.\s][A-Za-z])(?<!^[A-Za-z])(?<!\b(?:Mr|Ms|Dr|St|Jr|Sr|Lt|No))(?<!\b(?:Mrs|Gen|Sen|Rep|Gov|Col|Sgt))"
+    r"\.(?=\s{1,3}[\"'`(\u201c\u2018]{0,2}[A-Z])"
+)
 
 
 # --------------------------------------------------------------------------- points in time
