@@ -356,3 +356,21 @@ def test_by_after_a_weekday_is_not_a_future_cue() -> None:
 def test_weekday_tense_cues(text: str, value: str) -> None:
     d = [d for d in find_dates(text, ANCHOR) if d.precision in ("day", "time")][0]
     assert (d.value, d.precision) == (value, "time" if "T" in value else "day"), text
+
+
+def test_year_end_noun_is_the_year_with_end_mod() -> None:
+    d = one("The plant should be sold by year end.")
+    assert (d.value, d.precision, d.mod) == ("2020", "year", "END")
+    d = one("Talks may conclude by year's end.")
+    assert (d.value, d.precision, d.mod) == ("2020", "year", "END")
+    # the adjective names the closing date itself
+    d = one("It paid year-end bonuses.")
+    assert (d.value, d.precision) == ("2020-12-31", "day")
+
+
+def test_seasons_early_in_the_year_look_back_to_last_year() -> None:
+    february = dt.date(2021, 2, 10)
+    for text, value in [("Prices began rising last fall.", "2020-FA"), ("Exports grew last summer.", "2020-SU"),
+                        ("The park reopens next spring.", "2021-SP")]:  # fmt: skip
+        d = one(text, february)
+        assert (d.value, d.precision) == (value, "season"), text

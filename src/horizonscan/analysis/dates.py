@@ -1012,8 +1012,10 @@ def _season_year(ctx: _Ctx, c: _Cand, season: str, det: str) -> tuple[int | None
     a = ctx.anchor
     if a is None:
         return None, False
-    cur = _SEASON_ORDER[{12: "WI", 1: "WI", 2: "WI"}.get(a.month, ("SP", "SU", "FA")[(a.month - 3) // 3] if 3 <= a.month <= 11 else "WI")]
     tgt = _SEASON_ORDER[season]
+    cur = _SEASON_ORDER["WI" if a.month in (12, 1, 2) else ("SP", "SU", "FA")[(a.month - 3) // 3]]
+    if a.month <= 2 and season != "WI":
+        cur = -1  # in January and February spring, summer and fall of this year are all ahead
     if det in ("last", "past", "this past"):
         return (a.year if tgt < cur else a.year - 1), True
     if det in ("next", "coming"):
@@ -1300,10 +1302,16 @@ def _norm_theyear(c: _Cand, ctx: _Ctx) -> _Norm | None:
 
 
 def _norm_yearend(c: _Cand, ctx: _Ctx) -> _Norm | None:
+    # The noun ("by year end", "by year's end") is the closing part of the year, as TimeML
+    # writes "the end of the year": the year with mod END. The adjective ("year-end
+    # results") names the closing date itself.
+    noun = ctx.text[c.start + 4] != "-"
     a = ctx.anchor
     if a is None:
-        return _n(c, "XXXX-12-31", "day")
+        return _n(c, "XXXX", "year", mod="END") if noun else _n(c, "XXXX-12-31", "day")
     year = a.year - 1 if re.search(r"\bsince\s$", _left(ctx.text, c.start, 0, 8), re.I) or (a.month <= 2 and ctx.tense(c.start, c.end) < 0) else a.year
+    if noun:
+        return _from_point(c, _Point("year", year), True, "XXXX", mod="END")
     return _from_point(c, _Point("day", year, 12, 31), True, "XXXX")
 
 
