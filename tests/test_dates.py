@@ -374,3 +374,26 @@ def test_seasons_early_in_the_year_look_back_to_last_year() -> None:
                         ("The park reopens next spring.", "2021-SP")]:  # fmt: skip
         d = one(text, february)
         assert (d.value, d.precision) == (value, "season"), text
+
+
+@pytest.mark.parametrize(
+    "text, span, value, precision",
+    [
+        ("The dam was finished in October last year.", "October last year", "2019-10", "month"),
+        ("Harvests improved in August this year.", "August this year", "2020-08", "month"),
+        ("A census is due in March next year.", "March next year", "2021-03", "month"),
+        ("The pact was signed on June 3 last year.", "June 3 last year", "2019-06-03", "day"),
+        ("Floods hit in the spring of last year.", "the spring of last year", "2019-SP", "season"),
+        ("Wages froze in the autumn of nineteen eighty-one.", "the autumn of nineteen eighty-one", "1981-FA", "season"),
+        ("Oil slumped in April nineteen ninety-eight.", "April nineteen ninety-eight", "1998-04", "month"),
+        ("Debts were to be halved by the year two thousand.", "the year two thousand", "2000", "year"),
+    ],
+)
+def test_a_following_year_phrase_fixes_the_year(text: str, span: str, value: str, precision: str) -> None:
+    d = one(text)
+    assert (d.text, d.value, d.precision) == (span, value, precision)
+
+
+def test_possessive_year_is_not_a_year_tail() -> None:
+    # "By March, last year's stock was gone": the comma is often left out
+    assert values("By March last year's stock was gone.") == [("March", "2020-03"), ("last year", "2019")]

@@ -1664,6 +1664,38 @@ def _merge_ranges(out: list[_Norm], ctx: _Ctx) -> list[_Norm]:
     return merged
 
 
+_YEAR_TAIL_GAP = re.compile(r"\s{1,2}(?:of\s{1,2})?", re.I)
+_SPELLED_TAIL_GAP = re.compile(r",?\s{1,2}(?:of\s{1,2})?", re.I)
+_YEAR_TAIL_HEADS = {"month", "dmy", "mdy", "season", "theyear"}
+
+
+def _join_year_tail(prev: _Norm, n: _Norm, text: str) -> _Norm | None:
+    """A month, day or season followed by the year it belongs to, as one mention.
+
+    "in July last year", "February this year", "the winter of nineteen ninety-four",
+    "the year two thousand": the tail says which year; on its own the head would guess.
+    """
+    if prev.kind not in _YEAR_TAIL_HEADS or prev.type != "DATE" or n.precision != "year" or n.mod:
+        return None
+    if prev.kind == "theyear" and prev.precision != "year":
+        return None
+    gap = text[prev.end : n.start]
+    if n.kind == "spelledyear":
+        if not _SPELLED_TAIL_GAP.fullmatch(gap):
+            return None
+    elif n.kind != "relative" or prev.kind == "theyear" or not _YEAR_TAIL_GAP.fullmatch(gap):
+        return None
+    elif not re.match(r"(?:this|last|next)\s", text[n.start : n.end], re.I) or text[n.end : n.end + 1] in ("'", "\u2019"):
+        return None  # "the past year" is a span; "March last year's budget" a possessive
+    year = n.value[:4]
+    if prev.kind == "theyear":
+        value, point = year, n.point
+    else:
+        value = year + prev.value[4:]
+        point = replace(prev.point, year=int(year), has_year=True) if prev.point is not None and year.isdigit() else None
+    return _Norm(prev.start, n.end, value, prev.precision, "DATE", prev.mod, prev.anchored or n.anchored, point, prev.kind)
+
+
 def find_dates(text: str, anchor: dt.date | None = None) -> list[DateMention]:
     """Time expressions in ``text``, normalised TIMEX3-style and resolved against ``anchor``.
 
@@ -1683,6 +1715,12 @@ def find_dates(text: str, anchor: dt.date | None = None) -> list[DateMention]:
         if norm is None:
             continue
         norm = _modifiers(norm, ctx, out[-1].end if out else 0)
+        joined = _join_year_tail(out[-1], norm, text) if out else None
+        if joined is not None:
+            out[-1] = norm = joined
+            if norm.point is not None:
+                ctx.ref = norm.point
+            continue
         if norm.point is not None and norm.type in ("DATE", "TIME") and norm.kind not in ("deictic", "ago", "yearago"):
             ctx.ref = norm.point
         out.append(norm)
