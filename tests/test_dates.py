@@ -397,3 +397,21 @@ def test_a_following_year_phrase_fixes_the_year(text: str, span: str, value: str
 def test_possessive_year_is_not_a_year_tail() -> None:
     # "By March, last year's stock was gone": the comma is often left out
     assert values("By March last year's stock was gone.") == [("March", "2020-03"), ("last year", "2019")]
+
+
+@pytest.mark.parametrize(
+    "text, span, value",
+    [
+        ("Net rose in the third quarter of 2020. In the 2019 quarter it had fallen.", "the 2019 quarter", "2019-Q3"),
+        ("Revenue for the first quarter rose. Last year's quarter was weaker.", "Last year's quarter", "2019-Q1"),
+        ("Sales in the fourth quarter of 2019 beat the corresponding period last year.",
+         "the corresponding period last year", "2018-Q4"),
+        ("Profit in the first quarter doubled from the same quarter a year earlier.",
+         "the same quarter a year earlier", "2019-Q1"),
+        ("Profit rose in the first quarter. For the quarter a year ago it had fallen.", "the quarter a year ago", "2019-Q1"),
+        ("Margins thinned in the third quarter last year.", "the third quarter last year", "2019-Q3"),
+    ],
+)
+def test_quarters_named_by_year_or_a_year_back(text: str, span: str, value: str) -> None:
+    got = {d.text: (d.value, d.precision) for d in find_dates(text, ANCHOR)}
+    assert got[span] == (value, "quarter"), got

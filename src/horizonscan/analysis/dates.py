@@ -144,7 +144,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
        r"most\srecent|recent|same|fiscal|year-earlier|year-ago|comparable|corresponding)[\s\-])?"
        r"(?:(?P<ord>" + _ORD + r")[\s\-])?(?:(?:fiscal|calendar|financial)[\s\-])?(?P<unit>quarter|half|period)"
        r"(?P<plural>s)?(?![\w\-])(?:\s(?:of|in)\s(?:(?:fiscal|calendar|the\syear)\s)?(?:(?P<y>" + _YEAR + r")"
-       r"|(?P<ry>this|last|next)\syear))?"),
+       r"|(?P<ry>this|last|next)\syear)|\s(?P<ago>last\syear|a\syear\s(?:ago|earlier))(?![\w'\u2019]))?"),
     _p("qcode", r"\b(?:(?P<y1>" + _YEAR + r")\s?)?(?P<code>[qh])(?P<n>[1-4])(?:\s?(?P<y2>" + _YEAR + r"|['\u2019]?\d\d)\b)?"),
     _p("relative", r"\b(?P<rel>this|last|next|past|coming|previous|following|current|that|"
        r"the\s(?:past|last|next|coming|previous|following|current|same|prior|present))\s"
@@ -1053,7 +1053,7 @@ def _norm_quarter(c: _Cand, ctx: _Ctx) -> _Norm | None:
     gd = c.m.groupdict()
     half = gd["unit"].lower() == "half"
     if gd["unit"].lower() == "period":  # "the latest period", "the 1988 period": results news means quarters
-        if gd.get("py"):
+        if gd.get("py") and not (ctx.ref is not None and ctx.ref.gran == "quarter"):
             return _n(c, gd["py"], "year", point=_Point("year", int(gd["py"])))
     gran, per_year = ("half", 2) if half else ("quarter", 4)
     code = "H" if half else "Q"
@@ -1075,6 +1075,14 @@ def _norm_quarter(c: _Cand, ctx: _Ctx) -> _Norm | None:
     elif (gd.get("ry") or gd.get("pry")) and a is not None:
         year = a.year + {"this": 0, "last": -1, "next": 1}[(gd.get("ry") or gd["pry"]).lower()]
         anchored = True
+    ago = (gd.get("ago") or "").lower()
+    if ago and num is not None and a is not None:
+        # "the third quarter last year" counts from the anchor; "... a year earlier" from
+        # the quarter under discussion
+        ref_year = ctx.ref.year if ctx.ref is not None and ctx.ref.gran == gran and not ago.startswith("last") else a.year
+        year, anchored = ref_year - 1, True
+    elif ago:
+        adj = "year-ago"  # "the same period last year", "the quarter a year ago"
     if adj in ("year-earlier", "year-ago"):
         base = ctx.ref if ctx.ref is not None and ctx.ref.gran == gran else None
         if base is None and a is not None:
@@ -1085,11 +1093,18 @@ def _norm_quarter(c: _Cand, ctx: _Ctx) -> _Norm | None:
             return _n(c, f"XXXX-{code}X", _PRECISION[gran])
         p = _shift(base, -1, "Y")
         return _n(c, p.fmt(), _PRECISION[gran], point=None)
+    same_as_ref = ctx.ref is not None and ctx.ref.gran == gran
+    if num is None and year is not None and (gd["unit"].lower() != "period" or same_as_ref):
+        # "the 1988 quarter", "last year's quarter": the quarter under discussion, in that year
+        if same_as_ref:
+            num = ctx.ref.sub  # type: ignore[union-attr]
+        elif a is not None:
+            num = (_quarter_of(a) - 2) % 4 + 1 if not half else (2 if a.month <= 6 else 1)
     if num is None:
         # "the quarter", "the latest quarter", "this quarter", "last quarter"
-        if det == "that" or adj == "same":
-            if ctx.ref is not None and ctx.ref.gran == gran:
-                return _n(c, ctx.ref.fmt(), _PRECISION[gran])
+        if det == "that" or adj in ("same", "corresponding", "comparable"):
+            if same_as_ref:
+                return _n(c, ctx.ref.fmt(), _PRECISION[gran])  # type: ignore[union-attr]
         if a is None:
             return _n(c, f"XXXX-{code}X", _PRECISION[gran])
         cur_total = a.year * per_year + (_quarter_of(a) if not half else (1 if a.month <= 6 else 2)) - 1
@@ -1666,7 +1681,7 @@ def _merge_ranges(out: list[_Norm], ctx: _Ctx) -> list[_Norm]:
 
 _YEAR_TAIL_GAP = re.compile(r"\s{1,2}(?:of\s{1,2})?", re.I)
 _SPELLED_TAIL_GAP = re.compile(r",?\s{1,2}(?:of\s{1,2})?", re.I)
-_YEAR_TAIL_HEADS = {"month", "dmy", "mdy", "season", "theyear"}
+_YEAR_TAIL_HEADS = {"month", "dmy", "mdy", "season", "theyear", "quarter"}
 
 
 def _join_year_tail(prev: _Norm, n: _Norm, text: str) -> _Norm | None:
