@@ -415,3 +415,17 @@ def test_possessive_year_is_not_a_year_tail() -> None:
 def test_quarters_named_by_year_or_a_year_back(text: str, span: str, value: str) -> None:
     got = {d.text: (d.value, d.precision) for d in find_dates(text, ANCHOR)}
     assert got[span] == (value, "quarter"), got
+
+
+def test_month_as_a_modifier_or_possessive_is_a_date() -> None:
+    assert values("Detectives reopened the November robbery.") == [("November", "2019-11")]
+    assert values("Both sides signed a February accord.") == [("February", "2020-02")]
+    assert values("The bureau revised January's jobless rate.") == [("January", "2020-01")]
+    # a march, not a month
+    assert values("Thousands joined the March for Peace.") == []
+    assert values("The March was peaceful.") == []
+
+
+def test_current_fiscal_year() -> None:
+    d = one("The firm expects a loss in the current fiscal year.")
+    assert (d.text, d.value, d.precision) == ("the current fiscal year", "2020", "year")

@@ -121,7 +121,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p("mdayrange", r"\b(?P<m>" + _MON + r")" + _S + r"(?P<d1>" + _DAY + r")\s?(?:-|\u2013|\u2014)\s?(?P<d2>"
        + _DAY + r")(?:,?" + _S + r"(?P<y>" + _YEAR + r"))?"),
     _p("monthyear", r"\b(?P<m>" + _MON + r"),?" + _SN + r"(?:of\s)?(?P<y>" + _YEAR_OR_SHORT + r")"),
-    _p("month", r"\b(?P<m>" + _MON_FULL + r")(?![\w'\u2019])"),
+    _p("month", r"\b(?P<m>" + _MON_FULL + r")(?!\w|['\u2019](?!s\b))"),  # "December's figures": the month
     _p("yearrange", r"(?<![\w$\u20ac\u00a3\u00a5#.,/])(?P<y1>" + _YEAR + r")\s?(?:-|\u2013|\u2014|/)\s?"
        r"(?P<y2>" + _YEAR + r"|\d\d(?![\d\-/]))"),
     _p("isomonth", r"(?<![\w$.,/-])(?P<y>1\d{3}|20\d\d)-(?P<m>0[1-9]|1[0-2])(?![\d\-/])"),
@@ -159,7 +159,7 @@ _PATTERNS: tuple[_Pattern, ...] = (
     _p("halfunit", r"\bhalf[\s\-](?:an?\s)?(?P<u>hour|day|year|century|decade|month)\b"),
     _p("fuzzy", r"\b(?:(?P<rel>the\s(?:past|last|next|coming)(?:\sfew|\sseveral|\smany)?|recent|coming|several|"
        r"many|few|for|within|in\sthe\scoming|in\srecent|in|over\sthe|the\searly)\s)(?P<u>day|week|month|year|decade|centurie|hour|minute)s\b"),
-    _p("theyear", r"\bthe\s(?:(?P<adj>full|fiscal|current|calendar|whole|entire)\s)?(?P<u>year|month|week|day)\b"
+    _p("theyear", r"\bthe\s(?:(?P<adj>full|fiscal|current(?:\s(?:fiscal|financial))?|calendar|whole|entire)\s)?(?P<u>year|month|week|day)\b"
        r"(?![\-\u2019']|\s\d|\s(?:before|after|earlier|later|ago)\b)"),
     _p("yearend", r"\byear(?:[\s\-]end|['\u2019]s\send)\b"),
     _p("weekend", r"\b(?:the|this|last|next|that)\sweekend\b"),
@@ -212,6 +212,10 @@ _MAY_CUE = re.compile(
     r"(?:\b(?:in|on|of|since|until|till|by|during|from|to|through|last|this|next|early|late|mid|before|after|"
     r"between|and|or|end|beginning|start|middle|late|early|each|every)\s{1,2}|-)$",
     re.I,
+)
+_MONTH_MODIFIED_NOUN = re.compile(
+    r"[ \t]{1,2}(?!(?:for|of|on|to|in|at|by|from|against|through|across|and|or|was|were|is|are|has|had|have|"
+    r"will|would|could|drew|began|ended|went|came|took|passed|organi[sz]ers?|marchers?|participants?)\b)[a-z]{3,}"
 )
 _SEASON_CUE = re.compile(r"\b(?:in|during|by|since|until|till|through|over|before|after|around)\s{1,2}$", re.I)
 _PART_PREFIX = re.compile(
@@ -528,7 +532,10 @@ def _valid(c: _Cand, text: str) -> bool:
     if kind == "weekday" and not _is_upper_word(text[m.start("wd") : m.end("wd")]):
         return False
     if kind == "month" and re.search(r"\b(?:the|a|an)\s$", _left(text, c.start, 0, 6), re.I):
-        return False  # "the March for Life", "a May wedding"
+        # "the October slaying", "a June agreement" are dates; "the March for Life",
+        # "the March was peaceful" are not: a month used as a modifier needs a plain noun after it
+        if not _MONTH_MODIFIED_NOUN.match(text[c.end : c.end + 24]):
+            return False
     if kind == "relative" and (gd["u"].lower() in _MONTHS or gd["u"].lower() in _WEEKDAYS) and not _is_upper_word(text[m.start("u") : m.end("u")]):
         return False
     if kind == "theyear":
