@@ -398,3 +398,85 @@ def test_unresolved_names_of_organisations_and_compass_words_are_dropped() -> No
 def test_baluchistan_spelling_resolves_in_pakistan() -> None:
     p = by_text(places("Gwadar port lies in Baluchistan."))["Baluchistan"]
     assert p.country == "PAK"
+
+
+def test_country_read_whole_by_the_actor_stage_replaces_its_pieces() -> None:
+    from horizonscan.analysis.actors import find_actors
+
+    text = "Vaccines were flown to Guinea-Bissau and to the Democratic Republic of the Congo in May."
+    chunks = parse(text)
+    found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
+    assert [(p.text, p.country) for p in found] == [
+        ("Guinea-Bissau", "GNB"), ("Democratic Republic of the Congo", "COD")]
+
+
+def test_entity_missing_one_word_of_a_known_name_takes_it_back() -> None:
+    from horizonscan.analysis.places import _extend_word, _Span
+
+    gz = load_gazetteer()
+    text = "Children in camps near Goz Beida were weighed. Rains reached Mashonaland West early."
+    beida = text.index("Beida")
+    grown = _extend_word(text, _Span(beida, beida + 5, "ner", "GPE"), gz)
+    assert text[grown.start : grown.end] == "Goz Beida"
+    masho = text.index("Mashonaland")
+    grown = _extend_word(text, _Span(masho, masho + 11, "ner", "GPE"), gz)
+    assert text[grown.start : grown.end] == "Mashonaland West"
+    # A capitalised word that makes no known name stays out.
+    paris = "In Paris Hilton stayed."
+    same = _extend_word(paris, _Span(3, 8, "ner", "GPE"), gz)
+    assert paris[same.start : same.end] == "Paris"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("new species in Central and South America", [("Central", "Central America"), ("South America", "South America")]),
+        ("cases in Mashonaland West and Midlands", [("Mashonaland West", "Mashonaland West"), ("Midlands", None)]),
+    ],
+)
+def test_two_names_read_as_one_entity_are_split(text: str, expected: list[tuple[str, str | None]]) -> None:
+    from horizonscan.analysis.places import _split_coordinated, _Span
+
+    gz = load_gazetteer()
+    start = text.index(expected[0][0])
+    parts = _split_coordinated(text, _Span(start, len(text), "ner", "LOC"), gz)
+    assert [(text[p.start : p.end], p.name or None) for p in parts] == [
+        (surface, None if name == surface else name) for surface, name in expected]
+
+
+def test_known_names_with_and_are_not_split() -> None:
+    from horizonscan.analysis.places import _split_coordinated, _Span
+
+    text = "flights to Trinidad and Tobago"
+    start = text.index("Trinidad")
+    assert len(_split_coordinated(text, _Span(start, len(text), "ner", "GPE"), load_gazetteer())) == 1
+
+
+def test_country_name_one_edit_away_resolves_only_when_unambiguous() -> None:
+    gz = load_gazetteer()
+    assert [gz.places[i].country for i in gz.lookup_misspelt_country("Kyrgystan")] == ["KGZ"]
+    assert [gz.places[i].country for i in gz.lookup_misspelt_country("Mauritious")] == ["MUS"]
+    assert gz.lookup_misspelt_country("Irak") == ()  # short names are too close to guess
+    assert gz.lookup_misspelt_country("Xyzzyland") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "iso3", "lat", "lon"),
+    [
+        ("Cholera spread through Nyanza Province last year.", "Nyanza Province", "KEN", -0.5, 34.6),
+        ("Fighting returned to Katanga in the 1990s.", "Katanga", "COD", -8.9, 26.4),
+        ("Police in Greater Manchester made three arrests.", "Greater Manchester", "GBR", 53.5, -2.3),
+        ("Farmers in Picardy protested against the tariff.", "Picardy", "FRA", 49.7, 2.9),
+    ],
+)
+def test_merged_split_and_uncoded_units_resolve(text: str, surface: str, iso3: str, lat: float, lon: float) -> None:
+    found = by_text(places(text))
+    p = found[surface]
+    assert p.country == iso3 and p.lat is not None and p.lon is not None
+    assert distance_km(p.lat, p.lon, lat, lon) < 120  # near the middle of the unit (approximate centres)
+
+
+def test_bare_compass_words_are_no_kenyan_province() -> None:
+    gz = load_gazetteer()
+    assert not any(gz.places[i].country == "KEN" for i in gz.lookup("Eastern"))
+    assert any(gz.places[i].country == "KEN" for i in gz.lookup("Eastern Province"))

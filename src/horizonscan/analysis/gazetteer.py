@@ -32,6 +32,7 @@ import importlib.util
 import json
 import math
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
@@ -79,6 +80,21 @@ class Gazetteer:
     max_words: int
     codes: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "NSW" -> subdivisions
     minor: dict[str, tuple[int, ...]] = field(default_factory=dict)  # case-folded name -> villages
+    country_keys: tuple[tuple[str, int], ...] = ()  # (name key, country index) for every country name
+
+    def lookup_misspelt_country(self, surface: str) -> tuple[int, ...]:
+        """The one country whose name is a single edit away ("Mauritious", "Phillipines", "Kyrgystan").
+
+        Names under seven letters are too close to each other ("Iran", "Iraq")
+        to guess; two countries within one edit is no answer either.
+        """
+        from rapidfuzz.distance import DamerauLevenshtein
+
+        key = name_key(surface)
+        if len(key) < 7 or not key.replace(" ", "").isalpha():
+            return ()
+        hits = {i for k, i in self.country_keys if abs(len(k) - len(key)) <= 1 and DamerauLevenshtein.distance(k, key) <= 1}
+        return tuple(hits) if len(hits) == 1 else ()
 
     def lookup_minor(self, surface: str) -> tuple[int, ...]:
         """Villages under MIN_CITY_POPULATION named exactly ``surface`` (case aside)."""
@@ -437,6 +453,22 @@ def load_gazetteer() -> Gazetteer:
             p = places[idx]
             places[idx] = Place(p.name, p.lat, p.lon, p.country, p.geonames_id, p.feature, p.population, up)
 
+    # Merged, split or uncoded units, as unions of present ones (see composite_units).
+    from .composite_units import COMPOSITE_UNITS
+
+    for uname, ualiases, iso3, kind, parts in COMPOSITE_UNITS:
+        members = {
+            i for part in parts.split("|") for i in names.get(name_key(part), ())
+            if places[i].country == iso3 and places[i].feature in ("admin1", "admin2")
+        }
+        if members:
+            # The median, not the box: one constituent's point can be a namesake's far away
+            # (the subdivision data puts Bolton, Greater Manchester, in Scotland).
+            lat = statistics.median(places[i].lat for i in members)
+            lon = statistics.median(places[i].lon for i in members)
+            add(Place(uname, lat, lon, iso3, None, kind, sum(places[i].population for i in members)),
+                *(a for a in ualiases.split("|") if a))
+
     # Cities (GeoNames cities500) with alternate names of the larger ones.
     alternates: dict[int, list[str]] = {}
     for gid_s, city in gc.get_cities().items():
@@ -473,8 +505,11 @@ def load_gazetteer() -> Gazetteer:
 
     frozen = {k: tuple(v) for k, v in names.items()}
     max_words = max(len(k.split()) for k in frozen)
+    country_idx = set(countries.values())
+    country_keys = tuple((k, i) for k, v in sorted(frozen.items()) for i in v if i in country_idx)
     return Gazetteer(tuple(places), frozen, countries, frozenset(demonyms), min(max_words, 6),
-                     {k: tuple(v) for k, v in sorted(codes.items())}, {k: tuple(v) for k, v in minor.items()})
+                     {k: tuple(v) for k, v in sorted(codes.items())}, {k: tuple(v) for k, v in minor.items()},
+                     country_keys)
 
 
 def _in_region(country_row: list[str], region_line: int) -> bool:

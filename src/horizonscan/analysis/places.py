@@ -187,6 +187,7 @@ class _Span:
     end: int
     source: str  # "ner" or "gaz"
     label: str  # spaCy label of the entity it came from ("" for plain text)
+    name: str = ""  # the name to look up when it is not the text ("Central" of "Central and South America")
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -505,7 +506,7 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
         m = _DIRECTION.match(surface)
         if m and m.group(1)[:1].isupper():
             return [i for i in _candidates(m.group(1), gz, rules) if _is_whole(gz.places[i])]
-    minor = list(gz.lookup_minor(surface))
+    minor = list(gz.lookup_minor(surface)) or list(gz.lookup_misspelt_country(surface))
     if minor or len(words) < 2:
         return minor
     # "Indian Ocean coast", "Santa Ana City Council", "Orange County Sanitation District": a name
@@ -692,7 +693,7 @@ def _resolve(
     gz: Gazetteer,
     rules: Rules,
 ) -> list[PlaceMention]:
-    cand_lists = [_candidates(text[s.start : s.end], gz, rules) for s in spans]
+    cand_lists = [_candidates(s.name or text[s.start : s.end], gz, rules) for s in spans]
 
     def choose(
         ci: list[int], countries: dict[str, float], admins: dict[int, float], inside: dict[int, float],
@@ -832,6 +833,86 @@ def _extend_of(text: str, sp: _Span, gz: Gazetteer) -> _Span:
     return sp
 
 
+_WORD_BEFORE = re.compile(r"([A-Z][\w'’.\-]*) $")
+
+
+_WORD_AFTER = re.compile(r" ([A-Z][\w'’\-]*)")
+
+
+def _extend_word(text: str, sp: _Span, gz: Gazetteer) -> _Span:
+    """"Goz" + "Beida", "Mashonaland" + "West": an entity that lost one word of a known name.
+
+    Only when the joined name is in the gazetteer and the bare one names
+    nothing or a different place ("Beida" alone is a town in Libya), so
+    ordinary capitalised words beside a place ("In Paris", "Paris Hilton")
+    never join it.
+    """
+    bare = set(gz.lookup(text[sp.start : sp.end]))
+    m = _WORD_BEFORE.search(text, max(0, sp.start - 40), sp.start)
+    if m is not None and name_key(m.group(1)) not in GENERIC_WORDS:
+        joined = gz.lookup(text[m.start(1) : sp.end])
+        if joined and not bare & set(joined):
+            return _Span(m.start(1), sp.end, sp.source, sp.label)
+    m = _WORD_AFTER.match(text, sp.end)
+    if m is not None:
+        joined = gz.lookup(text[sp.start : m.end(1)])
+        if joined and not bare & set(joined):
+            return _Span(sp.start, m.end(1), sp.source, sp.label)
+    return sp
+
+
+_COORDINATED = re.compile(r"([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (?:and|or|&) ([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (\S.*)")
+
+
+_PAIR = re.compile(r"([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)*) (?:and|&) ([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)*)")
+
+
+def _split_coordinated(text: str, sp: _Span, gz: Gazetteer) -> list[_Span]:
+    """Two places NER read as one: "Kansas and Missouri", or two sharing their last words
+    ("Central and South America", "North and South Korea").
+
+    Only when the whole is no known name ("Trinidad and Tobago" is) and both
+    halves are; in the shared-words form the first half keeps its own word as
+    text and looks up the full name.
+    """
+    surface = text[sp.start : sp.end]
+    if gz.lookup(surface):
+        return [sp]
+    m = _COORDINATED.fullmatch(surface)
+    if m is not None:
+        first, second, head = m.groups()
+        if gz.lookup(f"{first} {head}") and gz.lookup(f"{second} {head}"):
+            return [
+                _Span(sp.start, sp.start + len(first), sp.source, sp.label, f"{first} {head}"),
+                _Span(sp.start + m.start(2), sp.end, sp.source, sp.label),
+            ]
+    pair = _PAIR.fullmatch(surface)  # "Mashonaland West and Midlands": two names NER read as one
+    if pair is not None and all(
+        gz.lookup(part) and name_key(part) not in GENERIC_WORDS for part in pair.groups()
+    ):
+        return [_Span(sp.start, sp.start + pair.end(1), sp.source, sp.label),
+                _Span(sp.start + pair.start(2), sp.end, sp.source, sp.label)]
+    return [sp]
+
+
+def _country_spans(text: str, kept: list[_Span], mentions: Sequence[Mention], gz: Gazetteer) -> list[_Span]:
+    """A country the actor stage read whole ("Guinea-Bissau", "Democratic Republic of the Congo")
+    replaces the pieces the place finders cut it into ("Guinea", "Democratic Republic of the" + "Congo")."""
+    out = list(kept)
+    for m in mentions:
+        if m.kind != "state" or not m.country or m.country not in gz.countries:
+            continue
+        inside = [sp for sp in out if m.start <= sp.start and sp.end <= m.end]
+        if not inside or any((sp.start, sp.end) == (m.start, m.end) for sp in inside):
+            continue
+        if any(sp.start < m.end and m.start < sp.end and sp not in inside for sp in out):
+            continue  # overlaps a span it does not cover: leave both as found
+        if gz.countries[m.country] not in gz.lookup(text[m.start : m.end]):
+            continue  # "Villages Sudan": an actor name, not the country's name
+        out = [sp for sp in out if sp not in inside] + [_Span(m.start, m.end, inside[0].source, "GPE")]
+    return out
+
+
 def _norp_spans(mentions: Sequence[Mention], others: list[_Span]) -> list[tuple[int, int]]:
     spans = [(m.start, m.end) for m in mentions if m.label == "NORP"]
     spans += [(o.start, o.end) for o in others if o.label == "NORP"]
@@ -865,8 +946,9 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
         k = bisect.bisect_left(norp_starts, sp.end)
         if name_key(surface) in gz.demonyms or (k > 0 and norp_reach[k - 1] > sp.start):
             continue
-        kept.append(_extend_of(text, sp, gz))
+        kept += _split_coordinated(text, _extend_word(text, _extend_of(text, sp, gz), gz), gz)
     kept += _gazetteer_spans(text, chunks, gz, rules, kept, others)
+    kept = _country_spans(text, kept, mentions, gz)
 
     spans: list[_Span] = []
     for sp in sorted(kept, key=lambda s: (s.start, -(s.end - s.start), s.source)):
