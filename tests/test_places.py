@@ -480,3 +480,48 @@ def test_bare_compass_words_are_no_kenyan_province() -> None:
     gz = load_gazetteer()
     assert not any(gz.places[i].country == "KEN" for i in gz.lookup("Eastern"))
     assert any(gz.places[i].country == "KEN" for i in gz.lookup("Eastern Province"))
+
+
+def test_central_africa_is_the_region_not_the_republic() -> None:
+    gz = load_gazetteer()
+    kinds = {(gz.places[i].feature, gz.places[i].country) for i in gz.lookup("Central Africa")}
+    assert kinds == {("region", None)}
+    assert [gz.places[i].country for i in gz.lookup("Central African Republic")] == ["CAF"]
+
+
+def test_name_ending_in_an_event_word_stands_at_its_place() -> None:
+    found = by_text(places("Relief flights to the South Asia Earthquake zone resumed."))
+    hit = next(p for p in found.values() if p.text.startswith("South Asia"))
+    assert hit.feature == "region" and hit.name == "Southern Asia"
+
+
+def test_lost_words_after_connectors_are_taken_back() -> None:
+    from horizonscan.analysis.places import _extend_word, _Span
+
+    text = "Two cases were confirmed in Rio Grande do Sul on Friday."
+    start = text.index("Rio")
+    grown = _extend_word(text, _Span(start, start + len("Rio Grande"), "ner", "GPE"), load_gazetteer())
+    assert text[grown.start : grown.end] == "Rio Grande do Sul"
+
+
+def test_names_joined_by_a_spaced_dash_are_split() -> None:
+    from horizonscan.analysis.places import _split_coordinated, _Span
+
+    text = "It may reach Kenya - Uganda soon"
+    start = text.index("Kenya")
+    parts = _split_coordinated(text, _Span(start, start + len("Kenya - Uganda"), "ner", "GPE"), load_gazetteer())
+    assert [text[p.start : p.end] for p in parts] == ["Kenya", "Uganda"]
+
+
+def test_a_state_named_far_away_does_not_pull_a_big_city_to_its_village() -> None:
+    text = (
+        "The mayor of Boston declared an emergency on Monday as clinics filled. "
+        + "Hospitals reported long queues across the region. " * 3
+        + "Health officials in New York state said they had enough vaccine."
+    )
+    boston = by_text(places(text))["Boston"]
+    assert boston.lat is not None and boston.lon is not None
+    assert distance_km(boston.lat, boston.lon, 42.36, -71.06) < 30  # Massachusetts, not Boston, N.Y.
+    near = "Officials in Boston, a town south of Buffalo in New York state, closed the school."
+    boston_ny = by_text(places(near))["Boston"]
+    assert boston_ny.lon is not None and boston_ny.lon < -78  # named beside its state: the village

@@ -51,6 +51,7 @@ _CITY_POINT_KM = 10.0
 _SEPARATORS = str.maketrans({c: " " for c in ".\u2024-\u2010\u2011\u2012\u2013\u2014\u2015_/"})
 _INITIALS = re.compile(r"^(?:[a-z] )+[a-z]$")
 _COMPASS = re.compile(r"^(North|South|East|West)ern (.+)$")
+_REGION_LIKE = re.compile(r"^(?:North|South|East|West|Central|Middle)(?:ern)? (?:Africa|America|Asia|Europe)$")
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 
 
@@ -363,6 +364,7 @@ def load_gazetteer() -> Gazetteer:
         alias_list += [official, common, str(rec.get("name") or "")]
         alias_list += [a for a in rec.get("altSpellings", []) if isinstance(a, str) and _latin(a)]  # type: ignore[union-attr]
         alias_list += FORMER_NAMES.get(a3, ())
+        alias_list = [a for a in alias_list if not _REGION_LIKE.match(a)]  # "Central Africa" is the region, not CAR
         if "," in name:  # "Korea, Republic of" is a catalogue form, not running text
             alias_list.append(name)
             name = common or str(rec.get("name") or name)
@@ -387,6 +389,8 @@ def load_gazetteer() -> Gazetteer:
         # "Western Africa" is written "West Africa" as often; "Southeast Asia" also "South-East Asia".
         m = _COMPASS.match(rname)
         region_aliases = [f"{m.group(1)} {m.group(2)}"] if m else []
+        if rname.startswith("Middle "):  # CLDR's "Middle Africa" is written "Central Africa"
+            region_aliases.append("Central " + rname[7:])
         if rname.startswith("Southeast "):
             region_aliases.append("South-East " + rname[10:])
         region_aliases = [a for a in region_aliases if name_key(a) not in names]

@@ -473,6 +473,7 @@ _AREA_HEADS = frozenset(
     """
     council district province region area coast county municipality city town state authority board department
     government zone territory prefecture governorate
+    earthquake quake tsunami floods flood famine drought cyclone outbreak epidemic crisis conflict war
     """.split()
 )
 
@@ -502,16 +503,20 @@ def _candidates(surface: str, gz: Gazetteer, rules: Rules) -> list[int]:
                 sub = [i for i in gz.lookup(" ".join(rest)) if gz.places[i].feature in kinds]
                 if sub:
                     return sub
+        leading = _leading_place(surface, gz)
+        if leading:
+            return leading
         # "Eastern China", "North-Western Sydney", "rural Kenya": the part stands at the whole.
         m = _DIRECTION.match(surface)
         if m and m.group(1)[:1].isupper():
             return [i for i in _candidates(m.group(1), gz, rules) if _is_whole(gz.places[i])]
-    minor = list(gz.lookup_minor(surface)) or list(gz.lookup_misspelt_country(surface))
-    if minor or len(words) < 2:
-        return minor
-    # "Indian Ocean coast", "Santa Ana City Council", "Orange County Sanitation District": a name
-    # nothing resolves, ending in an area or body word, stands at its longest leading part that is
-    # a known place of some size.
+    return list(gz.lookup_minor(surface)) or list(gz.lookup_misspelt_country(surface))
+
+
+def _leading_place(surface: str, gz: Gazetteer) -> list[int]:
+    """"Indian Ocean coast", "Santa Ana City Council", "South Asia Earthquake": a name nothing
+    resolves, ending in an area, body or event word, stands at its longest leading part that is a
+    known place of some size."""
     parts = surface.split()
     if not (parts[-1].islower() or name_key(parts[-1]) in _AREA_HEADS):
         return []
@@ -692,8 +697,11 @@ def _resolve(
     mentions: Sequence[Mention],
     gz: Gazetteer,
     rules: Rules,
+    sentences: Sequence[int] = (0,),
 ) -> list[PlaceMention]:
+    """Choose a candidate for every span; ``sentences`` are the start offsets of the sentences."""
     cand_lists = [_candidates(s.name or text[s.start : s.end], gz, rules) for s in spans]
+    sent = [bisect.bisect_right(sentences, s.start) - 1 for s in spans]
 
     def choose(
         ci: list[int], countries: dict[str, float], admins: dict[int, float], inside: dict[int, float],
@@ -733,19 +741,25 @@ def _resolve(
     cues = _local_cues(text, spans, cand_lists, first, gz)
     first = [choose(ci, {}, {}, {}, None, cue)[0] if ci and cue.bonus else f for ci, cue, f in zip(cand_lists, cues, first)]
     country_ctx: dict[str, float] = {}
-    admin_ctx: dict[int, float] = {}
+    admin_ctx: dict[int, float] = {}  # first-level unit index -> half weight per mention in the document ...
+    admin_near: dict[int, dict[int, float]] = {}  # ... and the other half in its sentence and the two beside it
     inside_ctx: dict[int, float] = {}  # admin1 index -> places of the document inside it
     for m in mentions:
         if m.country:
             country_ctx[m.country] = country_ctx.get(m.country, 0.0) + 0.5
-    for idx in first:
+    for n, idx in enumerate(first):
         if idx < 0:
             continue
         p = gz.places[idx]
         if p.country:
             country_ctx[p.country] = country_ctx.get(p.country, 0.0) + 1.0
         if p.feature == "admin1":
-            admin_ctx[idx] = admin_ctx.get(idx, 0.0) + 1.0
+            # A state named far away in the text is weaker evidence than one named beside the town:
+            # it must not carry "Boston" to a village of New York State, or "Santiago" to Brazil.
+            admin_ctx[idx] = admin_ctx.get(idx, 0.0) + 0.5
+            for k in (sent[n] - 1, sent[n], sent[n] + 1):
+                near_here = admin_near.setdefault(k, {})
+                near_here[idx] = near_here.get(idx, 0.0) + 0.5
         elif p.admin1 >= 0:
             inside_ctx[p.admin1] = inside_ctx.get(p.admin1, 0.0) + 1.0
 
@@ -755,6 +769,8 @@ def _resolve(
         if own.country:  # a name is not its own context
             ctx[own.country] = ctx.get(own.country, 0.0) - 1.0
         adm = dict(admin_ctx)
+        for k, v in admin_near.get(sent[n], {}).items():
+            adm[k] = adm.get(k, 0.0) + v
         if own.feature == "admin1":
             adm[first[n]] = adm.get(first[n], 0.0) - 1.0
         ins = dict(inside_ctx)
@@ -836,27 +852,27 @@ def _extend_of(text: str, sp: _Span, gz: Gazetteer) -> _Span:
 _WORD_BEFORE = re.compile(r"([A-Z][\w'’.\-]*) $")
 
 
-_WORD_AFTER = re.compile(r" ([A-Z][\w'’\-]*)")
+# One more capitalised word, maybe after the connectors of Romance and Arabic names ("Rio Grande" + "do Sul").
+_WORD_AFTER = re.compile(r" ((?:(?:do|da|dos|das|de|del|della|di|du|des|la|le|los|las|el|al) )*[A-Z][\w'’\-]*)")
 
 
 def _extend_word(text: str, sp: _Span, gz: Gazetteer) -> _Span:
     """"Goz" + "Beida", "Mashonaland" + "West": an entity that lost one word of a known name.
 
-    Only when the joined name is in the gazetteer and the bare one names
-    nothing or a different place ("Beida" alone is a town in Libya), so
-    ordinary capitalised words beside a place ("In Paris", "Paris Hilton")
-    never join it.
+    Only when the joined name is in the gazetteer as a place the bare one is
+    not ("Beida" alone is a town in Libya), so ordinary capitalised words beside
+    a place ("In Paris", "Paris Hilton") never join it.
     """
     bare = set(gz.lookup(text[sp.start : sp.end]))
     m = _WORD_BEFORE.search(text, max(0, sp.start - 40), sp.start)
     if m is not None and name_key(m.group(1)) not in GENERIC_WORDS:
         joined = gz.lookup(text[m.start(1) : sp.end])
-        if joined and not bare & set(joined):
+        if set(joined) - bare:
             return _Span(m.start(1), sp.end, sp.source, sp.label)
     m = _WORD_AFTER.match(text, sp.end)
     if m is not None:
         joined = gz.lookup(text[sp.start : m.end(1)])
-        if joined and not bare & set(joined):
+        if set(joined) - bare:
             return _Span(sp.start, m.end(1), sp.source, sp.label)
     return sp
 
@@ -864,12 +880,13 @@ def _extend_word(text: str, sp: _Span, gz: Gazetteer) -> _Span:
 _COORDINATED = re.compile(r"([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (?:and|or|&) ([A-Z][a-z]+(?:-[A-Z]?[a-z]+)?) (\S.*)")
 
 
+_SPACED_DASH = re.compile(r" [-–—] ")
 _PAIR = re.compile(r"([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)*) (?:and|&) ([A-Z][\w'’.\-]*(?: [A-Z][\w'’.\-]*)*)")
 
 
 def _split_coordinated(text: str, sp: _Span, gz: Gazetteer) -> list[_Span]:
-    """Two places NER read as one: "Kansas and Missouri", or two sharing their last words
-    ("Central and South America", "North and South Korea").
+    """Two places NER read as one: "Kansas and Missouri", "Central Africa - Nigeria", or two
+    sharing their last words ("Central and South America", "North and South Korea").
 
     Only when the whole is no known name ("Trinidad and Tobago" is) and both
     halves are; in the shared-words form the first half keeps its own word as
@@ -886,6 +903,14 @@ def _split_coordinated(text: str, sp: _Span, gz: Gazetteer) -> list[_Span]:
                 _Span(sp.start, sp.start + len(first), sp.source, sp.label, f"{first} {head}"),
                 _Span(sp.start + m.start(2), sp.end, sp.source, sp.label),
             ]
+    pieces = _SPACED_DASH.split(surface)  # "Central Africa - Nigeria"
+    if len(pieces) > 1 and all(gz.lookup(piece) for piece in pieces):
+        out, pos = [], 0
+        for piece in pieces:
+            pos = surface.index(piece, pos)
+            out.append(_Span(sp.start + pos, sp.start + pos + len(piece), sp.source, sp.label))
+            pos += len(piece)
+        return out
     pair = _PAIR.fullmatch(surface)  # "Mashonaland West and Midlands": two names NER read as one
     if pair is not None and all(
         gz.lookup(part) and name_key(part) not in GENERIC_WORDS for part in pair.groups()
@@ -963,7 +988,7 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
         ):
             continue
         spans.append(sp)
-    return _drop_unplaceable(_resolve(text, spans, mentions, gz, rules), mentions)
+    return _drop_unplaceable(_resolve(text, spans, mentions, gz, rules, sorted(_sentence_starts(chunks))), mentions)
 
 
 # Actor kinds that name no place: an unresolved "place" on one of them is a misread name.
