@@ -89,12 +89,15 @@ class Gazetteer:
         Names under seven letters are too close to each other ("Iran", "Iraq")
         to guess; two countries within one edit is no answer either.
         """
+        from rapidfuzz import process
         from rapidfuzz.distance import DamerauLevenshtein
 
         key = name_key(surface)
         if len(key) < 7 or not key.replace(" ", "").isalpha():
             return ()
-        hits = {i for k, i in self.country_keys if abs(len(k) - len(key)) <= 1 and DamerauLevenshtein.distance(k, key) <= 1}
+        keys = [k for k, _ in self.country_keys]
+        close = process.extract(key, keys, scorer=DamerauLevenshtein.distance, score_cutoff=1, limit=None)
+        hits = {self.country_keys[pos][1] for _k, _dist, pos in close}
         return tuple(hits) if len(hits) == 1 else ()
 
     def lookup_minor(self, surface: str) -> tuple[int, ...]:
@@ -110,6 +113,7 @@ class Gazetteer:
         return self.names.get(name_key(surface), ())
 
 
+@functools.lru_cache(maxsize=1 << 16)  # documents and the index repeat the same names
 def name_key(text: str) -> str:
     """Normalise a name for lookup: no diacritics, case, dots, hyphens or leading article."""
     s = text.translate(_APOS) if not text.isascii() else text
