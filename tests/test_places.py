@@ -525,3 +525,12 @@ def test_a_state_named_far_away_does_not_pull_a_big_city_to_its_village() -> Non
     near = "Officials in Boston, a town south of Buffalo in New York state, closed the school."
     boston_ny = by_text(places(near))["Boston"]
     assert boston_ny.lon is not None and boston_ny.lon < -78  # named beside its state: the village
+
+
+def test_units_listed_in_the_sentence_before_make_a_bare_name_the_unit() -> None:
+    text = ("Oregon has reported nine cases, Idaho four and Montana two. "
+            "New York has reported twenty, officials said.")
+    ny = by_text(places(text))["New York"]
+    assert ny.feature == "admin1" and ny.country == "USA"
+    alone = by_text(places("New York has reported twenty cases, officials said."))
+    assert "New York" not in alone or alone["New York"].feature == "city"

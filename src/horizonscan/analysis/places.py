@@ -691,6 +691,30 @@ def _local_cues(
     return cues
 
 
+def _neighbour_units(
+    spans: list[_Span], cand_lists: list[list[int]], first: list[int], sent: list[int], cues: list[_Cue], gz: Gazetteer
+) -> None:
+    """"California has 13 cases, Texas three and Ohio one. New York has 28.": a name that is
+    both a first-level unit and a city reads as the unit when two or more other units of that
+    country are named in its sentence or the ones beside it (an enumeration across sentences)."""
+    units: dict[int, list[tuple[int, str]]] = {}  # sentence -> (span, country) of units chosen there
+    for n, idx in enumerate(first):
+        if idx >= 0 and gz.places[idx].feature == "admin1" and gz.places[idx].country:
+            units.setdefault(sent[n], []).append((n, gz.places[idx].country or ""))
+    if not units:
+        return
+    for n, ci in enumerate(cand_lists):
+        cue = cues[n]
+        if not ci or cue.cued or first[n] < 0 or gz.places[first[n]].feature == "admin1":
+            continue
+        near = [c for k in (sent[n] - 1, sent[n], sent[n] + 1) for m, c in units.get(k, ()) if m != n]
+        for idx in ci:
+            p = gz.places[idx]
+            if p.feature == "admin1" and near.count(p.country or "") >= 2:
+                cue.bonus[idx] = cue.bonus.get(idx, 0.0) + _LIST_BONUS
+                cue.keep_subdivisions = cue.cued = True
+
+
 def _resolve(
     text: str,
     spans: list[_Span],
@@ -739,6 +763,7 @@ def _resolve(
     # then again with the local cues (state words, containers, enumerations) read off that choice.
     first = [choose(ci, {}, {}, {}, None)[0] if ci else -1 for ci in cand_lists]
     cues = _local_cues(text, spans, cand_lists, first, gz)
+    _neighbour_units(spans, cand_lists, first, sent, cues, gz)
     first = [choose(ci, {}, {}, {}, None, cue)[0] if ci and cue.bonus else f for ci, cue, f in zip(cand_lists, cues, first)]
     country_ctx: dict[str, float] = {}
     admin_ctx: dict[int, float] = {}  # first-level unit index -> half weight per mention in the document ...
