@@ -214,3 +214,12 @@ def test_infinitive_after_a_modal_noun_is_hypothetical(sentence: str) -> None:
 
     found = horizonscan.analyse(sentence, published="2020-01-01").events
     assert found and all(e.hypothetical for e in found)
+
+
+def test_land_around_a_country_is_not_that_country() -> None:
+    # The countries "on the fringe of" Russia are not Russia: with no other target, no visit is coded.
+    events = code("The Chinese premier visited the five countries on the fringe of Russia in 2013.")
+    assert all(brief(e)[2] != "RUS" for e in events), [brief(e) for e in events]
+    # Named directly, the country stays the target.
+    e = one("The Chinese premier visited Russia last spring.")
+    assert brief(e)[2] == "RUS"

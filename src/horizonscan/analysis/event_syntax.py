@@ -61,6 +61,11 @@ class Trigger:
     object: "Token | None" = None  # the theme/object phrase head that satisfied the pattern
 
 
+# Nouns for the land around a place, not the place: "the five countries on the fringe of Russia"
+# are not Russia, so the country named after them is no target.
+_OUTSIDE_NOUNS = frozenset({"fringe", "fringes", "periphery", "edge", "edges", "vicinity", "environs"})
+
+
 def classify_agent(words: Sequence[str], lexicon: Lexicon, pack: "Pack | None" = None) -> tuple[str | None, str | None]:
     """(country, sector) of a common-noun phrase; the actor analyser's version when present."""
     try:
@@ -261,6 +266,8 @@ class SentenceCoder:
 
     def resolve(self, head: "Token") -> EventActor | None:
         if head.lower_ in self.g.pronouns or head.tag_ in ("PRP", "PRP$", "WP", "WP$"):
+            return None
+        if head.lower_ in _OUTSIDE_NOUNS:  # "the fringe of Russia" lies outside Russia: no actor
             return None
         toks = self.np_tokens(head, with_of=self.mention_at(head) is None)
         while toks and toks[0].dep_ == "det":
