@@ -193,7 +193,8 @@ def test_directional_part_stands_at_the_whole_for_large_places_only() -> None:
     found = by_text(places("The outbreak began in eastern China and reached Western Kenya."))
     assert found["Western Kenya"].country == "KEN"
     gz = load_gazetteer()
-    from horizonscan.analysis.places import _candidates, _rules
+    from horizonscan.analysis.place_rules import _rules
+    from horizonscan.analysis.places import _candidates
 
     assert _candidates("Eastern Creekside", gz, _rules("")) == []
 
@@ -307,7 +308,8 @@ def test_county_yields_only_to_a_city_of_its_state() -> None:
 
 @pytest.mark.parametrize("word", ["Island", "Valley", "Delta", "South", "Western", "Republic"])
 def test_generic_words_alone_do_not_resolve(word: str) -> None:
-    from horizonscan.analysis.places import _candidates, _rules
+    from horizonscan.analysis.place_rules import _rules
+    from horizonscan.analysis.places import _candidates
 
     assert _candidates(word, load_gazetteer(), _rules("")) == []
 
@@ -328,7 +330,8 @@ def test_entity_cut_before_of_is_extended_to_the_known_name() -> None:
     [("Santa Ana City Council", "Santa Ana"), ("Indian Ocean coast", "Indian Ocean"), ("Orange County Sanitation District", "Orange County")],
 )
 def test_unknown_name_ending_in_an_area_word_stands_at_its_known_head(surface: str, name: str) -> None:
-    from horizonscan.analysis.places import _candidates, _rules
+    from horizonscan.analysis.place_rules import _rules
+    from horizonscan.analysis.places import _candidates
 
     gz = load_gazetteer()
     found = _candidates(surface, gz, _rules(""))
@@ -411,7 +414,7 @@ def test_country_read_whole_by_the_actor_stage_replaces_its_pieces() -> None:
 
 
 def test_entity_missing_one_word_of_a_known_name_takes_it_back() -> None:
-    from horizonscan.analysis.places import _extend_word, _Span
+    from horizonscan.analysis.place_spans import _extend_word, _Span
 
     gz = load_gazetteer()
     text = "Children in camps near Goz Beida were weighed. Rains reached Mashonaland West early."
@@ -435,7 +438,7 @@ def test_entity_missing_one_word_of_a_known_name_takes_it_back() -> None:
     ],
 )
 def test_two_names_read_as_one_entity_are_split(text: str, expected: list[tuple[str, str | None]]) -> None:
-    from horizonscan.analysis.places import _split_coordinated, _Span
+    from horizonscan.analysis.place_spans import _split_coordinated, _Span
 
     gz = load_gazetteer()
     start = text.index(expected[0][0])
@@ -445,7 +448,7 @@ def test_two_names_read_as_one_entity_are_split(text: str, expected: list[tuple[
 
 
 def test_known_names_with_and_are_not_split() -> None:
-    from horizonscan.analysis.places import _split_coordinated, _Span
+    from horizonscan.analysis.place_spans import _split_coordinated, _Span
 
     text = "flights to Trinidad and Tobago"
     start = text.index("Trinidad")
@@ -496,7 +499,7 @@ def test_name_ending_in_an_event_word_stands_at_its_place() -> None:
 
 
 def test_lost_words_after_connectors_are_taken_back() -> None:
-    from horizonscan.analysis.places import _extend_word, _Span
+    from horizonscan.analysis.place_spans import _extend_word, _Span
 
     text = "Two cases were confirmed in Rio Grande do Sul on Friday."
     start = text.index("Rio")
@@ -505,7 +508,7 @@ def test_lost_words_after_connectors_are_taken_back() -> None:
 
 
 def test_names_joined_by_a_spaced_dash_are_split() -> None:
-    from horizonscan.analysis.places import _split_coordinated, _Span
+    from horizonscan.analysis.place_spans import _split_coordinated, _Span
 
     text = "It may reach Kenya - Uganda soon"
     start = text.index("Kenya")
