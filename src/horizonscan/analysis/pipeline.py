@@ -20,7 +20,10 @@ from ..settings import get_settings
 from . import actors, citations, dates, events, places, themes
 from .nlp import paragraph_spans, parse
 
-ANALYSER_VERSION = "analyse.v1"
+# Stored with every analysed document and printed by `analyse` and `show`: raise it whenever the
+# same text gets a different analysis, so a store tells which documents predate a change.
+# v2 (2026-11): place spans repaired and former units, dates' tense and quarter readings.
+ANALYSER_VERSION = "analyse.v2"
 
 
 def to_date(value: Any) -> dt.date | None:
