@@ -537,3 +537,33 @@ def test_units_listed_in_the_sentence_before_make_a_bare_name_the_unit() -> None
     assert ny.feature == "admin1" and ny.country == "USA"
     alone = by_text(places("New York has reported twenty cases, officials said."))
     assert "New York" not in alone or alone["New York"].feature == "city"
+
+
+def test_bare_name_of_a_us_county_is_the_town() -> None:
+    gz = load_gazetteer()
+    assert not any(gz.places[i].feature == "admin2" and gz.places[i].country == "USA" for i in gz.lookup("Oxford"))
+    assert any(gz.places[i].feature == "admin2" and gz.places[i].country == "USA" for i in gz.lookup("Oxford County"))
+    found = by_text(places("The Lafayette County sheriff said two men were arrested near Oxford."))
+    assert found["Oxford"].feature == "city" and found["Oxford"].country == "USA"
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "iso3"),
+    [
+        ("Aid reached Cox's Bazar and Teknaf by road.", "Cox's Bazar", "BGD"),
+        ("The minister visited Gwadar last week.", "Gwadar", "PAK"),
+    ],
+)
+def test_small_towns_after_a_motion_verb_or_listed_with_a_place_are_found(text: str, surface: str, iso3: str) -> None:
+    found = by_text(places(text))
+    assert found[surface].country == iso3
+
+
+def test_a_name_beside_a_found_place_counts_as_listed() -> None:
+    from horizonscan.analysis.place_spans import _beside_place
+
+    text = "Aid reached Cox's Bazar and Teknaf by road."
+    teknaf = text.index("Teknaf")
+    bounds = ({teknaf + len("Teknaf")}, {teknaf})
+    assert _beside_place(text, text.index("Cox"), text.index(" and"), bounds)
+    assert not _beside_place(text, 0, 3, bounds)

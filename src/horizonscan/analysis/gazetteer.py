@@ -51,6 +51,7 @@ _CITY_POINT_KM = 10.0
 _SEPARATORS = str.maketrans({c: " " for c in ".\u2024-\u2010\u2011\u2012\u2013\u2014\u2015_/"})
 _INITIALS = re.compile(r"^(?:[a-z] )+[a-z]$")
 _COMPASS = re.compile(r"^(North|South|East|West)ern (.+)$")
+_US_COUNTY_WORDS = frozenset({"County", "Parish", "Borough", "Area", "Municipality", "city"})
 _REGION_LIKE = re.compile(r"^(?:North|South|East|West|Central|Middle)(?:ern)? (?:Africa|America|Asia|Europe)$")
 _APOS = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'", "\u02bc": "'"})
 
@@ -444,6 +445,10 @@ def load_gazetteer() -> Gazetteer:
         alias_list = [a for a in aliases.split("|") if _latin(a)]
         if known and known.name:
             alias_list.append(known.name)
+        if level == "2" and line_to_iso3.get(int(country_line)) == "USA":
+            # A US county is written with its word ("Oxford County"): bare "Oxford" or "Orange"
+            # in American news is the town, never the county of the same name.
+            alias_list = [a for a in alias_list if a.split()[-1] in _US_COUNTY_WORDS]
         idx = add(
             Place(sname, lat, lon, line_to_iso3.get(int(country_line)), int(gid) if gid else None,
                   "admin1" if level == "1" else "admin2", sub_pop.get(line_no, 0)),

@@ -42,6 +42,7 @@ LOCATIVE = frozenset(
     in at near from to outside inside around across throughout between towards toward via into
     within beyond through along off onto across neighbouring neighboring northern southern eastern
     western central north south east west northeast northwest southeast southwest rural downtown
+    visited visiting toured touring reached reaching entered entering fled fleeing
     """.split()
 )
 # Capitalised words that are also common English words, titles or calendar names:

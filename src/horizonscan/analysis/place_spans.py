@@ -154,6 +154,7 @@ def _gazetteer_spans(
     abbr = dict(rules.abbreviations)
     out: list[_Span] = []
     occupied = sorted((s.start, s.end) for s in taken)
+    bounds = ({sp.end for sp in taken}, {sp.start for sp in taken})
     occ_starts = [a for a, _ in occupied]
     ents = sorted(others, key=lambda o: (o.start, o.end))
     ent_starts = [o.start for o in ents]
@@ -192,7 +193,7 @@ def _gazetteer_spans(
                     if (
                         surface in abbr
                         or (surface in US_STATE_ABBREVIATIONS and _ap_state_cue(text, s, e))
-                        or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts))
+                        or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts, bounds))
                         or (gz.lookup_code(surface) and _code_cue(text, s, rules))
                     ):
                         found = (s, e, j)
@@ -221,10 +222,26 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
     return ("city" if "city" in kinds else "admin2"), max(p.population for p in cands)
 
 
+_JOINERS = (", ", " and ", " or ")
+
+
+def _beside_place(text: str, s: int, e: int, bounds: tuple[set[int], set[int]]) -> bool:
+    """"Cox's Bazar and Teknaf", "Teknaf, Ukhia": joined to a place spaCy found, a name is listed with it."""
+    ends, starts = bounds
+    return any(
+        (text.startswith(j, e) and e + len(j) in starts) or (text.endswith(j, 0, s) and s - len(j) in ends)
+        for j in _JOINERS
+    )
+
+
 def _plausible(
-    text: str, s: int, e: int, surface: str, gz: Gazetteer, rules: Rules, sentence_starts: set[int]
+    text: str, s: int, e: int, surface: str, gz: Gazetteer, rules: Rules, sentence_starts: set[int],
+    bounds: tuple[set[int], set[int]] = (set(), set()),
 ) -> bool:
-    """Guards for gazetteer-only matches: common words, sentence starts, small places."""
+    """Guards for gazetteer-only matches: common words, sentence starts, small places.
+
+    ``bounds`` are the ends and starts of the places spaCy found, for names listed beside them.
+    """
     key = name_key(surface)
     words = key.split()
     if len(words) == 1 and (key in rules.stop_names or key in GENERIC_WORDS or len(key) < 3):
@@ -241,7 +258,7 @@ def _plausible(
     initial = len(words) == 1 and (s in sentence_starts or text[max(0, s - 2) : s].strip() in ('"', "“", "'", "("))
     if kind in ("continent", "country", "region", "admin1"):
         return not initial or locative or pop >= 1_000_000
-    if locative or _comma_context(text, e, gz):
+    if locative or _comma_context(text, e, gz) or _beside_place(text, s, e, bounds):
         return pop >= 1000 and not initial or pop >= 100_000
     return pop >= 500_000 and not initial and len(words) >= 1 and kind == "city" and len(key) > 3
 
