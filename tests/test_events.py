@@ -223,3 +223,8 @@ def test_land_around_a_country_is_not_that_country() -> None:
     # Named directly, the country stays the target.
     e = one("The Chinese premier visited Russia last spring.")
     assert brief(e)[2] == "RUS"
+
+
+def test_the_other_party_to_a_signed_loan_is_its_target() -> None:
+    e = one("The Export-Import Bank of China signed a $600 million loan with Zambia on 4 May 2018.")
+    assert brief(e)[0] == "AID" and brief(e)[2] == "ZMB"

@@ -66,6 +66,13 @@ class Trigger:
 _OUTSIDE_NOUNS = frozenset({"fringe", "fringes", "periphery", "edge", "edges", "vicinity", "environs"})
 
 
+# Verbs that make an instrument binding on two parties: its "with" party is the other side.
+_CONTRACT_VERBS = frozenset({
+    "sign", "signs", "signed", "signing", "ink", "inks", "inked", "inking", "seal", "seals", "sealed", "sealing",
+    "conclude", "concludes", "concluded", "concluding", "finalise", "finalised", "finalize", "finalized",
+})
+
+
 def classify_agent(words: Sequence[str], lexicon: Lexicon, pack: "Pack | None" = None) -> tuple[str | None, str | None]:
     """(country, sector) of a common-noun phrase; the actor analyser's version when present."""
     try:
@@ -453,6 +460,10 @@ class SentenceCoder:
                 sources = self.prep_actors(n.head, self.g.agent_preps)
         if not targets and n.dep_ == "dobj":
             targets = self.prep_actors(n.head, tpreps)
+        if not targets and n.dep_ == "dobj" and n.head.lower_ in _CONTRACT_VERBS:
+            # "signed a $1.2 billion loan with Kenya": the other party to a signed instrument
+            # is its counterpart, not a partner in giving it.
+            targets = self.prep_actors(n, ("with",)) or self.prep_actors(n.head, ("with",))
         return sources, targets, inherited
 
     def _copula_head(self, n: "Token") -> "Token | None":
