@@ -429,3 +429,12 @@ def test_month_as_a_modifier_or_possessive_is_a_date() -> None:
 def test_current_fiscal_year() -> None:
     d = one("The firm expects a loss in the current fiscal year.")
     assert (d.text, d.value, d.precision) == ("the current fiscal year", "2020", "year")
+
+
+def test_full_month_name_at_the_end_of_a_sentence_leaves_the_full_stop_out() -> None:
+    import datetime as dt
+
+    from horizonscan.analysis.dates import find_dates
+
+    found = find_dates("The talks resumed on 8 August. Officials met again on Aug. 9 in Astana.", dt.date(2023, 9, 1))
+    assert [d.text for d in found] == ["8 August", "Aug. 9"]

@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 _S = r"[ \t\u00a0]{1,4}"  # same-line space run (bounded)
 _SN = r"\s{1,4}"  # any space run, may cross a line wrap (bounded)
+# The period belongs to an abbreviation ("Aug."), never to a full name ending a sentence ("8 August.").
 _MON = (
-    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\b\.?"
+    r"(?:(?:january|february|march|april|may|june|july|august|september|october|november|december)\b"
+    r"|(?:sept|jan|feb|mar|apr|jun|jul|aug|sep|oct|nov|dec)\b\.?)"
 )
 _MON_FULL = r"(?:january|february|march|april|may|june|july|august|september|october|november|december|sept\.)"
 _WD = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
