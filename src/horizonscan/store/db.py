@@ -123,7 +123,9 @@ class Store:
             return summary.generation(conn)
 
     def status(self) -> dict[str, Any]:
-        return read.status(self.engine)
+        from ..analysis.pipeline import ANALYSER_VERSION  # a constant; the module loads no model
+
+        return read.status(self.engine, ANALYSER_VERSION)
 
     def search(self, query: str, **filters: Any) -> list[search.SearchHit]:
         return search.search(self.engine, query, **filters)

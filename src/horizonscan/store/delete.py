@@ -22,6 +22,10 @@ with it consistent:
   added back after;
 - **audit**: the deletion is written to the audit log in the same transaction, so no
   document disappears without its audit row.
+
+``store.reanalyse`` replaces a document's analysis with the same pieces
+(``ANALYSIS_TABLES``, ``release_clusters``, ``drop_unused_actors``,
+``clear_analyse_failures``), so both keep clusters and actors alike.
 """
 
 from __future__ import annotations
@@ -52,9 +56,10 @@ from .schema import (
     upload_items,
 )
 
+# Rows the analyser derived from a document (replaced by ``store.reanalyse``).
+ANALYSIS_TABLES = (mentions, places, time_expressions, themes, citations, events)
 # Rows that belong to one document (removed with it).
-DOCUMENT_TABLES = (mentions, places, time_expressions, themes, citations, events, minhashes, lsh_bands, document_inputs,
-                   collection_documents)
+DOCUMENT_TABLES = (*ANALYSIS_TABLES, minhashes, lsh_bands, document_inputs, collection_documents)
 
 
 @dataclass
@@ -96,13 +101,11 @@ def delete_document(conn: Connection, doc_id: str, *, user_name: str | None, ip:
     summaries_before_delete(conn, doc_id, copies)
     _relink_copies(conn, doc_id, doc.duplicate_of, copies, out)
     summaries_after_delete(conn, copies)
-    _rename_clusters(conn, doc_id, out)
-    actor_ids = _actor_ids(conn, doc_id)
-    inputs = list(conn.execute(sa.select(document_inputs.c.input).where(document_inputs.c.document_id == doc_id)).scalars())
-    if inputs:  # "stored without analysis" notes about this document (not read or fetch failures of its inputs)
-        n = conn.execute(failures.delete().where(failures.c.input.in_(inputs), failures.c.stage == "analyse")).rowcount
-        if n:
-            out.rows["failures"] = n
+    out.renamed_clusters = release_clusters(conn, doc_id)
+    actor_ids = analysis_actor_ids(conn, doc_id)
+    n = clear_analyse_failures(conn, doc_id)
+    if n:
+        out.rows["failures"] = n
     for table in DOCUMENT_TABLES:
         n = conn.execute(table.delete().where(table.c.document_id == doc_id)).rowcount
         if n:
@@ -114,9 +117,8 @@ def delete_document(conn: Connection, doc_id: str, *, user_name: str | None, ip:
     conn.execute(upload_items.update().where(upload_items.c.document_id == doc_id).values(document_id=None))
     conn.execute(documents.delete().where(d.id == doc_id))
     out.rows["documents"] = 1
-    gone = _unused_actors(conn, actor_ids)
+    gone = drop_unused_actors(conn, actor_ids)
     if gone:
-        conn.execute(actors.delete().where(actors.c.id.in_(gone)))
         out.rows["actors"] = len(gone)
     conn.execute(audit_log.insert().values(
         at=dt.datetime.now(dt.timezone.utc), user_name=user_name, action="delete", target=doc_id, ip=ip,
@@ -158,8 +160,20 @@ def _relink_copies(conn: Connection, doc_id: str, parent: str | None, copies: li
             out.detached.append(copy)
 
 
-def _rename_clusters(conn: Connection, doc_id: str, out: Deleted) -> None:
+def clear_analyse_failures(conn: Connection, doc_id: str) -> int:
+    """Remove the "stored without analysis" notes about a document (stage ``analyse`` of its
+    inputs; read or fetch failures of the same inputs stay); how many."""
+    inputs = list(conn.execute(sa.select(document_inputs.c.input).where(document_inputs.c.document_id == doc_id)).scalars())
+    if not inputs:
+        return 0
+    return int(conn.execute(failures.delete().where(failures.c.input.in_(inputs), failures.c.stage == "analyse")).rowcount)
+
+
+def release_clusters(conn: Connection, doc_id: str) -> dict[str, str]:
+    """Before a document's events go: clusters named after one of them are renamed after
+    their first remaining event (another document's); old cluster id -> new."""
     e = events.c
+    renamed: dict[str, str] = {}
     clusters = set(conn.execute(sa.select(e.cluster_id).where(e.document_id == doc_id, e.cluster_id.is_not(None))).scalars())
     for cluster in sorted(clusters):
         first = conn.execute(sa.select(sa.func.min(e.id)).where(e.cluster_id == cluster, e.document_id != doc_id)).scalar()
@@ -168,15 +182,25 @@ def _rename_clusters(conn: Connection, doc_id: str, out: Deleted) -> None:
         new = f"ev{first}"
         if new != cluster:
             conn.execute(events.update().where(e.cluster_id == cluster, e.document_id != doc_id).values(cluster_id=new))
-            out.renamed_clusters[cluster] = new
+            renamed[cluster] = new
+    return renamed
 
 
-def _actor_ids(conn: Connection, doc_id: str) -> set[str]:
+def analysis_actor_ids(conn: Connection, doc_id: str) -> set[str]:
+    """Actors a document's mentions and events refer to (candidates for removal once they go)."""
     e, m = events.c, mentions.c
     ids = set(conn.execute(sa.select(m.actor_id).where(m.document_id == doc_id, m.actor_id.is_not(None))).scalars())
     for col in (e.source_actor_id, e.target_actor_id, e.speaker_actor_id):
         ids |= set(conn.execute(sa.select(col).where(e.document_id == doc_id, col.is_not(None))).scalars())
     return ids
+
+
+def drop_unused_actors(conn: Connection, candidates: set[str]) -> list[str]:
+    """Delete the candidate actors no mention or event refers to any more; their ids."""
+    gone = _unused_actors(conn, candidates)
+    if gone:
+        conn.execute(actors.delete().where(actors.c.id.in_(gone)))
+    return gone
 
 
 def _unused_actors(conn: Connection, candidates: set[str]) -> list[str]:

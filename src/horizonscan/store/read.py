@@ -57,7 +57,14 @@ def has_input(engine: Engine, input: str) -> bool:
         return conn.execute(q).first() is not None
 
 
-def status(engine: Engine) -> dict[str, Any]:
+def stale_clause(current: str) -> Any:
+    """Documents analysed by another analyser version than ``current``, or never analysed."""
+    a = documents.c.analyser
+    return sa.or_(a.is_(None), a != current)
+
+
+def status(engine: Engine, analyser: str | None = None) -> dict[str, Any]:
+    """Store counts; with ``analyser`` (the current version) also how many documents are stale."""
     with engine.connect() as conn:
         n_docs = conn.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
         n_near = conn.execute(
@@ -67,6 +74,9 @@ def status(engine: Engine) -> dict[str, Any]:
         n_events = conn.execute(sa.select(sa.func.count()).select_from(events)).scalar_one()
         n_unanalysed = conn.execute(
             sa.select(sa.func.count()).select_from(documents).where(documents.c.analyser.is_(None))
+        ).scalar_one()
+        n_stale = None if analyser is None else conn.execute(
+            sa.select(sa.func.count()).select_from(documents).where(stale_clause(analyser))
         ).scalar_one()
         failed = [
             {"input": r.input, "reason": r.reason, "stage": r.stage, "attempts": r.attempts}
@@ -78,6 +88,7 @@ def status(engine: Engine) -> dict[str, Any]:
         "inputs": n_inputs,  # every path/URL/feed entry that led to a document
         "events": n_events,
         "unanalysed": n_unanalysed,
+        **({} if analyser is None else {"analyser": analyser, "stale": n_stale}),  # stale: reanalyse brings them up to date
         "failed": failed,
     }
 
@@ -88,16 +99,24 @@ def _rows(conn: sa.Connection, table: sa.Table, doc_id: str) -> list[dict[str, A
     return [dict(r._mapping) for r in conn.execute(q)]
 
 
+def resolve_id(conn: sa.Connection, doc_id: str) -> str | None:
+    """The full id of a stored document from its id or a unique prefix (≥ 6 chars); E401 when ambiguous."""
+    if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is not None:
+        return doc_id
+    if len(doc_id) < 6:
+        return None
+    like = doc_id.replace("%", "").replace("_", "") + "%"
+    found = conn.execute(sa.select(documents.c.id).where(documents.c.id.like(like)).limit(2)).scalars().all()
+    if len(found) > 1:
+        raise HorizonscanError(f"E401 document id prefix {doc_id!r} is ambiguous")
+    return found[0] if found else None
+
+
 def document(engine: Engine, doc_id: str) -> StoredDocument | None:
     """A stored document with all its analysis; ``doc_id`` may be a unique prefix (≥ 6 chars)."""
     with engine.connect() as conn:
-        row = conn.execute(sa.select(documents).where(documents.c.id == doc_id)).first()
-        if row is None and len(doc_id) >= 6:
-            like = doc_id.replace("%", "").replace("_", "") + "%"
-            found = conn.execute(sa.select(documents).where(documents.c.id.like(like)).limit(2)).all()
-            if len(found) > 1:
-                raise HorizonscanError(f"E401 document id prefix {doc_id!r} is ambiguous")
-            row = found[0] if found else None
+        full = resolve_id(conn, doc_id)
+        row = None if full is None else conn.execute(sa.select(documents).where(documents.c.id == full)).first()
         if row is None:
             return None
         inputs = [r.input for r in conn.execute(sa.select(document_inputs.c.input).where(document_inputs.c.document_id == row.id).order_by(document_inputs.c.id))]

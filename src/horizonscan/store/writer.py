@@ -92,7 +92,7 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
                 {"id": doc.id, "title": doc.title.value or "", "text": doc.text},
             )
         if analysis is not None:
-            _write_analysis(conn, doc.id, analysis)
+            write_analysis(conn, doc.id, analysis)
         summary.add_document(conn, doc.id)  # same transaction: the counts never disagree with the rows
     return WriteResult("added", doc.id, original)
 
@@ -157,7 +157,8 @@ def _rows(table: sa.Table, doc_id: str, records: Any) -> list[dict[str, Any]]:
     return [{"document_id": doc_id, **{k: v for k, v in r.to_dict().items() if k in cols}} for r in records]
 
 
-def _write_analysis(conn: Connection, doc_id: str, a: Analysis) -> None:
+def write_analysis(conn: Connection, doc_id: str, a: Analysis) -> None:
+    """Insert everything ``a`` found in a stored document, new actors, and event clusters."""
     for table, records in (
         (mentions, a.mentions),
         (places, a.places),
