@@ -81,9 +81,10 @@ def _print_report(report: object) -> None:
 def status(
     format: str = typer.Option("table", "--format", "-f", help="table or json."),
 ) -> None:
-    """Counts of documents, duplicates and events, and every failed input with its reason.
+    """Counts of documents, duplicates and events, stale analyses, and every failed input with its reason.
 
-    Example: horizonscan status --format json
+    Stale documents were analysed by an older analyser version or not at all
+    (horizonscan reanalyse brings them up to date). Example: horizonscan status --format json
     """
     from rich.table import Table
 
@@ -96,10 +97,13 @@ def status(
         typer.echo(json.dumps(st, ensure_ascii=False, sort_keys=False))
         return
     table = Table(title="store", show_header=False)
-    for key in ("documents", "duplicates", "inputs", "events", "unanalysed"):
+    for key in ("documents", "duplicates", "inputs", "events", "unanalysed", "stale"):
         table.add_row(key, str(st[key]))
     table.add_row("failed", str(len(st["failed"])))
     console.print(table)
+    if st["stale"]:
+        console.print(f"{st['stale']} stale document(s): analysed before {st['analyser']}, or not at all.\n"
+                      "To bring them up to date: [bold]horizonscan reanalyse[/]", highlight=False)
     if st["failed"]:
         failed = Table(title="failed inputs")
         failed.add_column("input", overflow="fold")

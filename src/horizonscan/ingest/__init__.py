@@ -2,5 +2,6 @@
 
 ``registry`` chooses a reader per media type; ``readers/`` holds one small module
 per format; ``sources`` expands paths, globs, folders, URLs and feeds into inputs;
-``fetch`` downloads URLs safely; ``run`` drives a batch into the store.
+``fetch`` downloads URLs safely; ``run`` drives a batch into the store;
+``reanalyse`` runs the analyser again on stored documents.
 """

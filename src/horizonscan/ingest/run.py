@@ -50,9 +50,12 @@ def read_item(item: Item, settings: Settings) -> list[Document]:
 
 
 def analyse_document(doc: Document, settings: Settings) -> Analysis:
+    """How every stored document is analysed: its text, anchored on its published date, in
+    its language (ingest, uploads, batch workers and ``reanalyse`` all call this)."""
     from ..analysis.pipeline import analyse
 
-    return analyse(doc.text, published=doc.published.value, language=doc.language.value, pack=settings.pack)
+    return analyse(doc.text, published=doc.published.value, language=doc.language.value, pack=settings.pack,
+                   timeout=settings.analyse_timeout)
 
 
 def ingest(
