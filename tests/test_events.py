@@ -228,3 +228,9 @@ def test_land_around_a_country_is_not_that_country() -> None:
 def test_the_other_party_to_a_signed_loan_is_its_target() -> None:
     e = one("The Export-Import Bank of China signed a $600 million loan with Zambia on 4 May 2018.")
     assert brief(e)[0] == "AID" and brief(e)[2] == "ZMB"
+
+
+def test_receiving_goods_is_no_visit() -> None:
+    assert not any(e.type == "CONSULT" for e in code("Myanmar's junta received two Chinese-made submarines in 2021."))
+    e = one("The Kyrgyz president received a Chinese delegation in Bishkek.")
+    assert e.type == "CONSULT" and brief(e)[2] == "CHN"

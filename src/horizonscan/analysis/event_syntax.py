@@ -192,7 +192,13 @@ class SentenceCoder:
                 return False
         if pat.object_actor:
             dobj = next((c for c in tok.children if c.dep_ in ("dobj", "dative")), None)
-            if dobj is None or not self.actors_of(dobj):
+            actors = self.actors_of(dobj) if dobj is not None else []
+            if not actors:
+                return False
+            # One receives, welcomes or calls someone: a named actor or an agent noun ("delegation"),
+            # not a thing with a country modifier ("received two Chinese-made submarines"). A
+            # rammed or expelled "Chinese vessel" is still a target.
+            if pat.mode in ("visit", "phone") and not any(a.actor_id or a.sector for a in actors):
                 return False
         if pat.object_nonactor:
             dobj = next((c for c in tok.children if c.dep_ == "dobj"), None)
