@@ -567,3 +567,29 @@ def test_a_name_beside_a_found_place_counts_as_listed() -> None:
     bounds = ({teknaf + len("Teknaf")}, {teknaf})
     assert _beside_place(text, text.index("Cox"), text.index(" and"), bounds)
     assert not _beside_place(text, 0, 3, bounds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She holds an MSc in Human Rights from a London university.",  # "Human" is also Uman, Ukraine
+        "- Over the past two years the fund supported 40 projects.",  # a list item's first word
+        "Thanks to the Centre and its partners the report was published.",
+    ],
+)
+def test_common_words_heading_names_or_list_items_are_no_places(text: str) -> None:
+    assert [p.text for p in places(text) if p.lat is not None] in ([], ["London"])
+
+
+def test_a_town_before_a_kind_of_place_is_still_found() -> None:
+    found = by_text(places("Militants attacked a checkpoint in Kunduz Province on Sunday."))
+    assert any(p.country == "AFG" for p in found.values())
+
+
+def test_an_organisation_the_dictionary_knows_is_no_place_even_when_a_code_matches() -> None:
+    from horizonscan.analysis.actors import find_actors
+
+    text = "Military units from SCO member states held drills near Bishkek."
+    chunks = parse(text)
+    found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
+    assert [p.text for p in found] == ["Bishkek"]

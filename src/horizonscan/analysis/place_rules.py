@@ -102,6 +102,7 @@ GENERIC_WORDS = frozenset(
     island islands isle valley delta river lake gulf bay sea ocean coast peninsula strait channel canal desert
     mountain mountains hills plain plains basin republic kingdom empire federation union
     north south east west northern southern eastern western central northeast northwest southeast southwest
+    centre center
     """.split()
 )
 

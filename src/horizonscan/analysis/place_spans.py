@@ -190,10 +190,14 @@ def _gazetteer_spans(
                     if e <= s:
                         continue
                     surface = text[s:e]
+                    # "Human Rights", "Oxford Street": the next capitalised word makes a longer name
+                    # (a generic one such as "Province" or "Port" only says what kind of place it is).
+                    head_of_name = j < len(run) and run[j].group()[0].isupper() and (
+                        name_key(run[j].group()) not in GENERIC_WORDS and name_key(run[j].group()) not in _PLACE_KINDS)
                     if (
                         surface in abbr
                         or (surface in US_STATE_ABBREVIATIONS and _ap_state_cue(text, s, e))
-                        or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts, bounds))
+                        or (lookup(surface) and _plausible(text, s, e, surface, gz, rules, starts, bounds, head_of_name))
                         or (gz.lookup_code(surface) and _code_cue(text, s, rules))
                     ):
                         found = (s, e, j)
@@ -223,6 +227,12 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
 
 
 _JOINERS = (", ", " and ", " or ")
+_BULLETS = " \t-*•–—>#.)0123456789"
+# Capitalised words that name a kind of place: after a town they do not make it part of another name.
+_PLACE_KINDS = frozenset(
+    "province county district region state city town village port airport harbour harbor municipality "
+    "prefecture governorate oblast division department parish borough".split()
+)
 
 
 def _beside_place(text: str, s: int, e: int, bounds: tuple[set[int], set[int]]) -> bool:
@@ -236,11 +246,12 @@ def _beside_place(text: str, s: int, e: int, bounds: tuple[set[int], set[int]]) 
 
 def _plausible(
     text: str, s: int, e: int, surface: str, gz: Gazetteer, rules: Rules, sentence_starts: set[int],
-    bounds: tuple[set[int], set[int]] = (set(), set()),
+    bounds: tuple[set[int], set[int]] = (set(), set()), head_of_name: bool = False,
 ) -> bool:
     """Guards for gazetteer-only matches: common words, sentence starts, small places.
 
-    ``bounds`` are the ends and starts of the places spaCy found, for names listed beside them.
+    ``bounds`` are the ends and starts of the places spaCy found, for names listed beside them;
+    ``head_of_name``: a capitalised word that is no kind of place follows the match.
     """
     key = name_key(surface)
     words = key.split()
@@ -255,9 +266,14 @@ def _plausible(
     before = _words_before(text, s, 1)
     locative = bool(before) and before[-1] in rules.locative
     # A single word heading a sentence is capitalised anyway: ask for more evidence.
-    initial = len(words) == 1 and (s in sentence_starts or text[max(0, s - 2) : s].strip() in ('"', "“", "'", "("))
+    line = text[text.rfind("\n", 0, s) + 1 : s]  # a list item's first word ("- Over the past year")
+    initial = len(words) == 1 and (
+        s in sentence_starts or text[max(0, s - 2) : s].strip() in ('"', "“", "'", "(") or not line.strip(_BULLETS)
+    )
     if kind in ("continent", "country", "region", "admin1"):
         return not initial or locative or pop >= 1_000_000
+    if head_of_name:  # a town's name heading another name is that name's ("Human Rights", "Oxford Street")
+        return False
     if locative or _comma_context(text, e, gz) or _beside_place(text, s, e, bounds):
         return pop >= 1000 and not initial or pop >= 100_000
     return pop >= 500_000 and not initial and len(words) >= 1 and kind == "city" and len(key) > 3

@@ -465,19 +465,31 @@ _NOT_PLACES = frozenset({"igo", "ngo", "company", "person", "group"})
 
 
 def _drop_unplaceable(found: list[PlaceMention], mentions: Sequence[Mention]) -> list[PlaceMention]:
-    """Leave out toponyms nothing resolves that are a bare compass or generic word ("the West",
-    "the South") or overlap an actor the dictionary knows to be an organisation or a person
-    ("South China Morning Post", "BRICS", "Oxfam Hong Kong", "Modi"): kept, they would show
-    on maps' side lists and in what is new as places."""
+    """Leave out toponyms that are misreadings: kept, they would show on maps' side lists and in
+    what is new as places.
+
+    * unresolved ones that are a bare compass or generic word ("the West", "the South"), end in a
+      joining word ("Belt and" of "Belt and Road"), or overlap an actor the dictionary knows to be
+      an organisation or a person ("South China Morning Post", "BRICS", "Oxfam Hong Kong", "Modi");
+    * resolved ones whose text is exactly such an actor, unless they resolved to a country or a
+      larger area: "SCO" is the Shanghai Cooperation Organisation, not South Cotabato's code,
+      while "the EU" still stands on the map.
+    """
     named = sorted((m.start, m.end) for m in mentions if m.actor_id and m.kind in _NOT_PLACES)
     starts = [a for a, _ in named]
+    exact = set(named)
     out = []
     for p in found:
         if p.lat is None:
-            if name_key(p.text) in GENERIC_WORDS:
+            if name_key(p.text) in GENERIC_WORDS or p.text.rsplit(" ", 1)[-1] in _JOINING_WORDS:
                 continue
             k = bisect.bisect_left(starts, p.end)
             if any(b > p.start for _, b in named[max(0, k - 3) : k]):
                 continue
+        elif (p.start, p.end) in exact and p.feature not in ("continent", "region", "country", "physical"):
+            continue
         out.append(p)
     return out
+
+
+_JOINING_WORDS = frozenset({"and", "or", "of", "the", "&", "de", "for"})
