@@ -170,3 +170,11 @@ def test_deterministic(pack):
 )
 def test_classify_agent(words, expected):
     assert classify_agent(words) == expected
+
+
+def test_a_name_ends_before_its_bracketed_abbreviation_or_a_colon() -> None:
+    import horizonscan
+
+    a = horizonscan.analyse("Envoys of the Shanghai Cooperation Organisation (SCO) met in Astana.", language="en")
+    assert [(m.text, m.actor_id) for m in a.mentions if m.actor_id == "igo:sco"] == [
+        ("Shanghai Cooperation Organisation", "igo:sco"), ("SCO", "igo:sco")]

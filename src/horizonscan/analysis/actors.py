@@ -89,6 +89,10 @@ def _tidy(toks: list[tuple[int, int, str]], label: str, keep_the: bool = False) 
     i, j = 0, len(toks)
     while i < j and toks[i][2].lower() in _LEADING and not (keep_the and i == 0):
         i += 1
+    # "Shanghai Cooperation Organisation (SCO", "... Organization: Not Quite": a name ends before an
+    # opening bracket or a colon; the abbreviation or title after it is not part of it.
+    cut = next((k for k in range(i + 1, j) if toks[k][2] in ("(", "[", ":")), j)
+    j = cut
     while j > i and (
         toks[j - 1][2] in _TRAILING
         or (toks[j - 1][2] in _POSSESSIVE and label not in ("ORG", "FAC"))
