@@ -593,3 +593,9 @@ def test_an_organisation_the_dictionary_knows_is_no_place_even_when_a_code_match
     chunks = parse(text)
     found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
     assert [p.text for p in found] == ["Bishkek"]
+
+
+def test_a_stated_country_with_no_namesake_in_it_leaves_the_town_off_the_map() -> None:
+    found = by_text(places("Leaders met at the G7 summit in Charlevoix, Canada, last June."))
+    assert found["Charlevoix"].lat is None and found["Charlevoix"].country == "CAN"  # not Charlevoix, Michigan
+    assert by_text(places("Engineers arrived in Gwadar, Pakistan, on Monday."))["Gwadar"].lat is not None

@@ -408,18 +408,42 @@ def _resolve(
             chosen[n] = contextual(n, lent)
 
     out: list[PlaceMention] = []
-    for span, ci, (idx, margin) in zip(spans, cand_lists, chosen):
+    for n, (span, ci, (idx, margin)) in enumerate(zip(spans, cand_lists, chosen)):
         surface = text[span.start : span.end]
         if not ci:
             out.append(PlaceMention(span.start, span.end, surface, feature="site" if span.label == "FAC" else None, confidence=0.3))
             continue
         p = gz.places[idx]
+        container = _stated_country(n, spans, first, text, gz, cues[n])
+        if container and p.feature not in ("continent", "region", "country") and not any(
+            gz.places[i].country == container for i in ci
+        ):
+            # "Charlevoix, Canada" with no Canadian Charlevoix in the gazetteer: the text says which
+            # country, so no namesake elsewhere (Michigan's) is put on the map.
+            out.append(PlaceMention(span.start, span.end, surface, country=container, confidence=0.3))
+            continue
         conf = round(min(0.99, 0.5 + margin / 6.0), 3)
         out.append(
             PlaceMention(span.start, span.end, surface, name=p.name, lat=p.lat, lon=p.lon, country=p.country,
                          geonames_id=p.geonames_id, feature=p.feature, confidence=conf)
         )
     return out
+
+
+def _stated_country(n: int, spans: list[_Span], first: list[int], text: str, gz: Gazetteer, cue: _Cue) -> str | None:
+    """The country written right after a toponym as its container ("Charlevoix, Canada"), if any."""
+    if cue.no_near:  # a member of a list of countries, not a town and its country
+        return None
+    near = _following_place(n, spans, first, text, gz)
+    if near is None or near[1] != -2:
+        return None
+    # Inside a longer list ("the Zaire, Bundibugyo, Côte d'Ivoire and Sudan strains") the next
+    # name is a sibling, not the container.
+    def joined(a: int, b: int) -> bool:
+        return 0 <= a and b < len(spans) and " ".join(text[spans[a].end : spans[b].start].split()) in _LIST_GAPS
+    if joined(n - 1, n) or joined(n + 1, n + 2):
+        return None
+    return near[0]
 
 
 def _within_city(p: Place, city: Place) -> bool:
