@@ -599,3 +599,13 @@ def test_a_stated_country_with_no_namesake_in_it_leaves_the_town_off_the_map() -
     found = by_text(places("Leaders met at the G7 summit in Charlevoix, Canada, last June."))
     assert found["Charlevoix"].lat is None and found["Charlevoix"].country == "CAN"  # not Charlevoix, Michigan
     assert by_text(places("Engineers arrived in Gwadar, Pakistan, on Monday."))["Gwadar"].lat is not None
+
+
+def test_capitals_spacy_calls_people_are_places_after_a_preposition_of_place() -> None:
+    assert by_text(places("China's embassy in Colombo denied the reports."))["Colombo"].country == "LKA"
+    assert places("He talked to Jordan about the plan.") == []  # "to" may name a person
+
+
+def test_a_country_whose_data_gives_its_name_as_demonym_is_still_a_place() -> None:
+    found = by_text(places("The Chinese-built railway links Addis Ababa with Djibouti."))
+    assert found["Djibouti"].country == "DJI"

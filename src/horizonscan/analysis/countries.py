@@ -148,6 +148,9 @@ def demonyms() -> tuple[tuple[str, str], ...]:
         (str(d["demonym"]), iso3)
         for iso3, d in _countryinfo().items()
         if iso3 in a3 and isinstance(d.get("demonym"), str) and d.get("demonym")
+        # The data gives some places their own name as demonym ("Djibouti", "Gibraltar"): a name
+        # that is the country's is no adjective, and read as one it would hide the country.
+        and str(d["demonym"]).casefold() != str(d.get("name") or "").casefold()
     }
     return tuple(sorted(pairs))
 

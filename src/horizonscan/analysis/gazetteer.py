@@ -376,8 +376,8 @@ def load_gazetteer() -> Gazetteer:
         pop = int(gcc.get("population") or rec.get("population") or 0)  # type: ignore[arg-type]
         countries[a3] = add(Place(name, lat, lon, a3, int(gid) if gid else None, "country", pop), *alias_list)
         dem = rec.get("demonym")
-        if isinstance(dem, str) and dem:
-            demonyms.add(name_key(dem))
+        if isinstance(dem, str) and dem and name_key(dem) != name_key(str(rec.get("name") or name)):
+            demonyms.add(name_key(dem))  # not "Djibouti", which the data gives as Djibouti's own demonym
         stem = name_key(name)
         for suffix in ("istan", "stan"):  # "Kyrgyz", "Uzbek", "Tajik": the adjective is the stem
             if stem.endswith(suffix) and " " not in stem:

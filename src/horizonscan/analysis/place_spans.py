@@ -227,6 +227,7 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
 
 
 _JOINERS = (", ", " and ", " or ")
+_PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around"})
 _BULLETS = " \t-*•–—>#.)0123456789"
 # Capitalised words that name a kind of place: after a town they do not make it part of another name.
 _PLACE_KINDS = frozenset(
@@ -326,6 +327,11 @@ def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
     Newspapers, universities, companies and events ("New York Times", "University
     of Georgia", "Beijing Olympic Games") do not make their names places.
     """
+    if other.label == "PERSON" and (other.start, other.end) == (s, e):
+        # "embassy in Colombo", "riots in Honiara": spaCy's small model calls some capitals people;
+        # after a preposition of place the name is the place ("talked to Jordan" stays a person).
+        before = _WORD.findall(text[max(0, s - 12) : s])[-1:]
+        return bool(before) and before[0].lower() in _PLACE_PREPS
     if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
         return False
     if other.start == s and other.end == e:
