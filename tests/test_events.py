@@ -234,3 +234,20 @@ def test_receiving_goods_is_no_visit() -> None:
     assert not any(e.type == "CONSULT" for e in code("Myanmar's junta received two Chinese-made submarines in 2021."))
     e = one("The Kyrgyz president received a Chinese delegation in Bishkek.")
     assert e.type == "CONSULT" and brief(e)[2] == "CHN"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chinese and Indian troops clashed in the Galwan Valley in June 2020.",
+        "Kyrgyz and Tajik border guards clashed near the border on Thursday.",
+    ],
+)
+def test_coordinated_sides_that_clashed_fought_each_other(text: str) -> None:
+    pairs = sorted(brief(e) for e in code(text))
+    assert len(pairs) == 2 and {p[0] for p in pairs} == {"ASSAULT"}
+    assert {(p[1], p[2]) for p in pairs} in ({("CHN", "IND"), ("IND", "CHN")}, {("KGZ", "TJK"), ("TJK", "KGZ")})
+
+
+def test_clashing_over_something_alone_is_no_fight() -> None:
+    assert code("The Kyrgyz minister clashed over the efforts of Tajikistan to build a road.") == []

@@ -20,7 +20,7 @@ from ..errors import HorizonscanError
 
 PATTERN_KEYS = {
     "verb", "noun", "prep", "object", "with", "object_actor", "object_nonactor", "reverse",
-    "source_prep", "mode", "cameo", "forms",
+    "source_prep", "mode", "cameo", "forms", "mutual",
 }
 FILE_KEYS = {
     "type", "fold_into", "modes", "default_mode", "verbs", "nouns", "symmetric", "target_optional",
@@ -56,6 +56,7 @@ class Pattern:
     object_actor: bool = False
     object_nonactor: bool = False
     reverse: bool = False
+    mutual: bool = False  # fires only with coordinated subjects, each acting on the others
     source_prep: str | None = None
     mode: str | None = None
     cameo: str | None = None
@@ -323,6 +324,7 @@ def load_lexicon(events_dir: Path) -> Lexicon:
                     object_actor=bool(entry.get("object_actor", False)),
                     object_nonactor=bool(entry.get("object_nonactor", False)),
                     reverse=bool(entry.get("reverse", False)),
+                    mutual=bool(entry.get("mutual", False)),
                     source_prep=(str(entry["source_prep"]).lower() if entry.get("source_prep") else None),
                     mode=entry.get("mode"),
                     cameo=entry.get("cameo"),
@@ -349,7 +351,7 @@ def load_lexicon(events_dir: Path) -> Lexicon:
         for pat in pats:
             tinfo = types[pat.raw_type]
             req = requirement(pat, 1 if tinfo.target_optional else 2, grammar.target_preps + tinfo.target_preps,
-                              tinfo.symmetric)
+                              tinfo.symmetric or pat.mutual)
             for form in pat.forms:
                 by_form.setdefault(form, set()).add(req)
     lemma_index: dict[str, set[str]] = {k: set(v) for k, v in verb_index.items()}

@@ -675,9 +675,11 @@ class SentenceCoder:
         if not any(a.country or a.actor_id for a in sources + targets):
             return []  # two anonymous agents ("crowds" -> "embassy") tell the user nothing
         pairs: list[tuple[EventActor, EventActor | None]] = []
+        if pat.mutual:  # "Chinese and Indian troops clashed": each side acted on the other, or no event
+            targets = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
-        elif tinfo.symmetric and len(sources) > 1:
+        elif (tinfo.symmetric or pat.mutual) and len(sources) > 1:
             pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
         elif tinfo.target_optional:
             pairs = [(s, None) for s in sources]
@@ -745,7 +747,8 @@ def _is_iso3(value: str | None) -> bool:
 
 def _same(a: EventActor, others: Iterable[EventActor]) -> bool:
     for o in others:
-        if a.start is not None and a.start == o.start and a.end == o.end:
+        # One span is one actor, unless it names several countries ("Chinese and Indian troops").
+        if a.start is not None and a.start == o.start and a.end == o.end and a.country == o.country:
             return True
         if a.actor_id and a.actor_id == o.actor_id:
             return True
