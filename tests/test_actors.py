@@ -178,3 +178,12 @@ def test_a_name_ends_before_its_bracketed_abbreviation_or_a_colon() -> None:
     a = horizonscan.analyse("Envoys of the Shanghai Cooperation Organisation (SCO) met in Astana.", language="en")
     assert [(m.text, m.actor_id) for m in a.mentions if m.actor_id == "igo:sco"] == [
         ("Shanghai Cooperation Organisation", "igo:sco"), ("SCO", "igo:sco")]
+
+
+def test_a_country_name_one_edit_away_is_that_state_unless_it_is_a_place() -> None:
+    import horizonscan
+
+    a = horizonscan.analyse("Turkmenistan and Tadjikistan joined the pipeline talks.", language="en")
+    assert {m.text: m.actor_id for m in a.mentions}["Tadjikistan"] == "TJK"
+    b = horizonscan.analyse("Flights from Columbia were delayed.", language="en")
+    assert all(m.actor_id != "COL" for m in b.mentions)  # a US city, not Colombia

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Iterable
 from ..packs import Pack, load_pack
 from ..records import Mention
 from . import countries
-from .actor_dictionary import SECTOR_KIND, Dictionary, Match, fold, load_dictionary, match, tokens
+from .actor_dictionary import SECTOR_KIND, Alias, Dictionary, Match, fold, load_dictionary, match, tokens
 
 if TYPE_CHECKING:
     from .nlp import Chunk
@@ -227,12 +227,41 @@ def _resolve_unknown(text: str, mentions: list[Mention], d: Dictionary, language
     for m in mentions:
         if m.actor_id is None and m.label == "PER" and d.fuzzy:
             m = _fuzzy_person(m, d)
+        if m.actor_id is None and (m.label in ("GPE", "LOC") or (m.label == "ORG" and " " not in m.text)):
+            m = _misspelt_country(m, d)
         if m.actor_id is None and m.label == "ORG":
             country, sector = _classify(m.text, d, language)
             kind = SECTOR_KIND.get(sector or "")
             m = Mention(m.start, m.end, m.text, m.label, None, m.country or country, kind, sector, None, m.confidence)
         out.append(m)
     return out
+
+
+def _misspelt_country(m: Mention, d: Dictionary) -> Mention:
+    """"Tadjikistan", "Kyrgystan": a name one edit away from exactly one country (see
+    ``Gazetteer.lookup_misspelt_country``) is that state, unless it is itself a known place
+    ("Columbia" is a city, not Colombia). spaCy may have called it an organisation."""
+    from .gazetteer import load_gazetteer
+
+    gz = load_gazetteer()
+    if gz.lookup(m.text):
+        return m
+    hits = gz.lookup_misspelt_country(m.text)
+    iso3 = gz.places[hits[0]].country if hits else None
+    state = _state_alias(d, iso3) if iso3 else None
+    if state is None:
+        return m
+    a = state.actor
+    return Mention(m.start, m.end, m.text, "GPE", a.id, a.country, a.kind, a.sector, a.name, 0.8)
+
+
+def _state_alias(d: Dictionary, iso3: str) -> Alias | None:
+    """The dictionary's entry for the state ``iso3`` (found under its ISO-3 code or name)."""
+    for aliases in d.index.values():
+        for alias in aliases:
+            if alias.actor.id == iso3 and alias.actor.kind == "state":
+                return alias
+    return None
 
 
 def _fuzzy_person(m: Mention, d: Dictionary) -> Mention:
