@@ -616,3 +616,12 @@ def test_capitals_spacy_calls_people_are_places_after_a_preposition_of_place() -
 def test_a_country_whose_data_gives_its_name_as_demonym_is_still_a_place() -> None:
     found = by_text(places("The Chinese-built railway links Addis Ababa with Djibouti."))
     assert found["Djibouti"].country == "DJI"
+
+
+def test_a_country_known_to_the_actor_stage_by_another_name_is_placed() -> None:
+    from horizonscan.analysis.actors import find_actors
+
+    text = "Traders travelled to Kirghizia in May."
+    chunks = parse(text)
+    found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
+    assert [(p.text, p.country, p.feature) for p in found] == [("Kirghizia", "KGZ", "country")]

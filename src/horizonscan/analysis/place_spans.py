@@ -437,13 +437,20 @@ def _split_coordinated(text: str, sp: _Span, gz: Gazetteer) -> list[_Span]:
 
 def _country_spans(text: str, kept: list[_Span], mentions: Sequence[Mention], gz: Gazetteer) -> list[_Span]:
     """A country the actor stage read whole ("Guinea-Bissau", "Democratic Republic of the Congo")
-    replaces the pieces the place finders cut it into ("Guinea", "Democratic Republic of the" + "Congo")."""
+    replaces the pieces the place finders cut it into ("Guinea", "Democratic Republic of the" + "Congo");
+    a span that is exactly a country the actor stage knows by a name the gazetteer lacks
+    ("Kirghizia", "Tadjikistan") looks up that country."""
     out = list(kept)
     for m in mentions:
         if m.kind != "state" or not m.country or m.country not in gz.countries:
             continue
         inside = [sp for sp in out if m.start <= sp.start and sp.end <= m.end]
-        if not inside or any((sp.start, sp.end) == (m.start, m.end) for sp in inside):
+        same = next((sp for sp in inside if (sp.start, sp.end) == (m.start, m.end)), None)
+        if same is not None and not same.name and not gz.lookup(text[m.start : m.end]):
+            country = gz.places[gz.countries[m.country]].name
+            out = [sp for sp in out if sp is not same] + [_Span(same.start, same.end, same.source, same.label, country)]
+            continue
+        if not inside or same is not None:
             continue
         if any(sp.start < m.end and m.start < sp.end and sp not in inside for sp in out):
             continue  # overlaps a span it does not cover: leave both as found
