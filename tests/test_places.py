@@ -625,3 +625,8 @@ def test_a_country_known_to_the_actor_stage_by_another_name_is_placed() -> None:
     chunks = parse(text)
     found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
     assert [(p.text, p.country, p.feature) for p in found] == [("Kirghizia", "KGZ", "country")]
+
+
+def test_coordinated_metonyms_are_both_actors() -> None:
+    assert places("Kyrgyzstan and Kazakhstan signed the border treaty.") == []
+    assert [p.text for p in places("Aid reached Kenya and Uganda in May.")] == ["Kenya", "Uganda"]

@@ -69,7 +69,8 @@ def _words_before(text: str, start: int, n: int = 2) -> list[str]:
 
 
 def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
-    """A toponym directly followed by a speech/action verb (maybe after auxiliaries) is an actor.
+    """A toponym directly followed by a speech/action verb (maybe after auxiliaries) is an actor,
+    and so is the first of two coordinated ones ("Kyrgyzstan and Kazakhstan signed").
 
     Not when a preposition governs it ("officials in Texas have urged", "a man
     from Tyler said"): then the verb's subject is someone else.
@@ -77,10 +78,17 @@ def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
     before = _words_before(text, start, 1)
     if before and (before[-1] in rules.locative or before[-1] in ("of", "for", "by", "with")):
         return False
-    tail = text[end : end + 60]
+    tail = text[end : end + 80]
     if tail[:1] not in (" ",):
         return False
-    for word in _WORD.findall(tail)[:4]:
+    words = _WORD.findall(tail)
+    # "Kyrgyzstan and Kazakhstan signed": a coordinated subject speaks too; skip the other name.
+    if words[:1] in (["and"], ["or"]) and len(words) > 1 and words[1][:1].isupper():
+        k = 1
+        while k < len(words) and k < 5 and words[k][:1].isupper():
+            k += 1
+        words = words[k:]
+    for word in words[:4]:
         w = word.lower()
         if w in rules.metonym_verbs:
             return True
