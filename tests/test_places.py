@@ -630,3 +630,23 @@ def test_a_country_known_to_the_actor_stage_by_another_name_is_placed() -> None:
 def test_coordinated_metonyms_are_both_actors() -> None:
     assert places("Kyrgyzstan and Kazakhstan signed the border treaty.") == []
     assert [p.text for p in places("Aid reached Kenya and Uganda in May.")] == ["Kenya", "Uganda"]
+
+
+def test_a_country_spacy_called_a_person_is_placed_when_the_actor_stage_knows_it() -> None:
+    from horizonscan.analysis.actors import find_actors
+
+    text = "Conference organisers reported cases in Mozambique and Botswana too. The WHO called for calm."
+    chunks = parse(text)
+    found = find_places(text, chunks, list(find_actors(text, chunks, load_pack(), language="en")), load_pack())
+    assert [(p.text, p.country) for p in found] == [("Mozambique", "MOZ"), ("Botswana", "BWA")]
+
+
+def test_a_subdivision_code_read_as_a_number_after_regional_is_the_place() -> None:
+    from horizonscan.analysis.place_rules import _rules
+    from horizonscan.analysis.place_spans import _embedded_ok, _Span
+
+    text = "Cases rose in regional NSW and 12 more in Victoria."
+    s = text.index("NSW")
+    assert _embedded_ok(text, s, s + 3, _Span(s, s + 3, "ner", "CARDINAL"), _rules(""))
+    n = text.index("12")
+    assert not _embedded_ok(text, n, n + 2, _Span(n, n + 2, "ner", "CARDINAL"), _rules(""))

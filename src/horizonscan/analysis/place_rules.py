@@ -43,6 +43,7 @@ LOCATIVE = frozenset(
     within beyond through along off onto across neighbouring neighboring northern southern eastern
     western central north south east west northeast northwest southeast southwest rural downtown
     visited visiting toured touring reached reaching entered entering fled fleeing
+    regional coastal remote
     """.split()
 )
 # Capitalised words that are also common English words, titles or calendar names:

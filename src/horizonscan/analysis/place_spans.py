@@ -235,6 +235,7 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
 
 
 _JOINERS = (", ", " and ", " or ")
+_NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around"})
 _BULLETS = " \t-*•–—>#.)0123456789"
 # Capitalised words that name a kind of place: after a town they do not make it part of another name.
@@ -340,6 +341,8 @@ def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
         # after a preposition of place the name is the place ("talked to Jordan" stays a person).
         before = _WORD.findall(text[max(0, s - 12) : s])[-1:]
         return bool(before) and before[0].lower() in _PLACE_PREPS
+    if (other.start, other.end) == (s, e) and other.label in _NUMERIC and not any(ch.isdigit() for ch in text[s:e]):
+        return True  # "in regional NSW" read as a number: a name without digits is no number
     if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
         return False
     if other.start == s and other.end == e:
@@ -447,7 +450,8 @@ def _country_spans(text: str, kept: list[_Span], mentions: Sequence[Mention], gz
     """A country the actor stage read whole ("Guinea-Bissau", "Democratic Republic of the Congo")
     replaces the pieces the place finders cut it into ("Guinea", "Democratic Republic of the" + "Congo");
     a span that is exactly a country the actor stage knows by a name the gazetteer lacks
-    ("Kirghizia", "Tadjikistan") looks up that country."""
+    ("Kirghizia", "Tadjikistan") looks up that country; a country no place finder took (spaCy
+    called "Botswana" a person) is added."""
     out = list(kept)
     for m in mentions:
         if m.kind != "state" or not m.country or m.country not in gz.countries:
@@ -457,6 +461,12 @@ def _country_spans(text: str, kept: list[_Span], mentions: Sequence[Mention], gz
         if same is not None and not same.name and not gz.lookup(text[m.start : m.end]):
             country = gz.places[gz.countries[m.country]].name
             out = [sp for sp in out if sp is not same] + [_Span(same.start, same.end, same.source, same.label, country)]
+            continue
+        if not inside and not any(sp.start < m.end and m.start < sp.end for sp in out):
+            # spaCy called it something else ("Mozambique and Botswana", Botswana a PERSON) and the
+            # gazetteer matcher respected that; the actor stage knows the country.
+            if gz.countries[m.country] in gz.lookup(text[m.start : m.end]):
+                out.append(_Span(m.start, m.end, "ner", "GPE"))
             continue
         if not inside or same is not None:
             continue
