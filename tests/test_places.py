@@ -650,3 +650,22 @@ def test_a_subdivision_code_read_as_a_number_after_regional_is_the_place() -> No
     assert _embedded_ok(text, s, s + 3, _Span(s, s + 3, "ner", "CARDINAL"), _rules(""))
     n = text.index("12")
     assert not _embedded_ok(text, n, n + 2, _Span(n, n + 2, "ner", "CARDINAL"), _rules(""))
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "surface"),
+    [
+        ("Two cases were found in the northern town of Toruń on Monday.", "NORP", "Toruń"),
+        ("The outbreak may have spread to Warwick in Queensland.", "PERSON", "Warwick"),
+        ("A tsunami hit the island of Java on Monday.", "PERSON", "Java"),
+    ],
+)
+def test_a_place_spacy_calls_a_person_or_people_is_kept_with_a_cue_of_place(text: str, label: str, surface: str) -> None:
+    from horizonscan.analysis.place_rules import _rules
+    from horizonscan.analysis.place_spans import _embedded_ok, _Span
+
+    s = text.index(surface)
+    e = s + len(surface)
+    assert _embedded_ok(text, s, e, _Span(s, e, "ner", label), _rules(""), load_gazetteer())
+    bare = "Warwick said he would come."
+    assert not _embedded_ok(bare, 0, 7, _Span(0, 7, "ner", "PERSON"), _rules(""), load_gazetteer())

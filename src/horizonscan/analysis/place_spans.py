@@ -218,7 +218,7 @@ def _gazetteer_spans(
                 if overlaps_taken(s, e) or _currency(text, s, e):
                     continue
                 other = inside_other(s, e)
-                if other is not None and not _embedded_ok(text, s, e, other, rules):
+                if other is not None and not _embedded_ok(text, s, e, other, rules, gz):
                     continue
                 out.append(_Span(s, e, "gaz", other.label if other else ""))
     return out
@@ -235,6 +235,10 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
 
 
 _JOINERS = (", ", " and ", " or ")
+_PLACE_NOUNS = frozenset(
+    "town city village province region district state island county capital port area municipality suburb "
+    "outskirts".split()
+)
 _NUMERIC = frozenset({"CARDINAL", "ORDINAL", "QUANTITY", "PERCENT", "MONEY"})
 _PLACE_PREPS = frozenset({"in", "at", "near", "outside", "inside", "across", "throughout", "around"})
 _BULLETS = " \t-*•–—>#.)0123456789"
@@ -274,7 +278,7 @@ def _plausible(
     cands = [gz.places[i] for i in gz.lookup(surface)]
     kind, pop = _best_kind(cands)
     before = _words_before(text, s, 1)
-    locative = bool(before) and before[-1] in rules.locative
+    locative = (bool(before) and before[-1] in rules.locative) or _place_noun_of(text, s)
     # A single word heading a sentence is capitalised anyway: ask for more evidence.
     line = text[text.rfind("\n", 0, s) + 1 : s]  # a list item's first word ("- Over the past year")
     initial = len(words) == 1 and (
@@ -325,7 +329,22 @@ def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
     return False
 
 
-def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
+def _place_noun_of(text: str, s: int) -> bool:
+    """"the town of Toruń", "the island of Java", "the area of Esperance": a name after "<place noun> of"."""
+    before = _WORD.findall(text[max(0, s - 30) : s])[-2:]
+    return len(before) == 2 and before[1] == "of" and before[0].lower() in _PLACE_NOUNS
+
+
+def _container_after(text: str, e: int, gz: Gazetteer) -> bool:
+    """"Warwick in Queensland", "Pandi, Bulacan": a larger known place follows the name."""
+    if _comma_context(text, e, gz):
+        return True
+    m = re.match(r" in ((?:[A-Z][\w'’.\-]*\s?){1,3})", text[e : e + 40])
+    return m is not None and any(
+        gz.places[i].feature in ("country", "admin1") for i in gz.lookup(m.group(1).strip()))
+
+
+def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules, gz: Gazetteer | None = None) -> bool:
     """A place name inside another entity counts only in a few clear shapes.
 
     * the whole entity is the name (spaCy labelled "Harare" or "DRC" an ORG);
@@ -336,11 +355,13 @@ def _embedded_ok(text: str, s: int, e: int, other: _Span, rules: Rules) -> bool:
     Newspapers, universities, companies and events ("New York Times", "University
     of Georgia", "Beijing Olympic Games") do not make their names places.
     """
-    if other.label == "PERSON" and (other.start, other.end) == (s, e):
-        # "embassy in Colombo", "riots in Honiara": spaCy's small model calls some capitals people;
-        # after a preposition of place the name is the place ("talked to Jordan" stays a person).
+    if other.label in ("PERSON", "NORP") and (other.start, other.end) == (s, e):
+        # "embassy in Colombo", "the town of Toruń", "Warwick in Queensland": spaCy's small model
+        # calls some places people or peoples; with a cue of place around it the name is the place
+        # ("talked to Jordan" stays a person; known demonyms never get here).
         before = _WORD.findall(text[max(0, s - 12) : s])[-1:]
-        return bool(before) and before[0].lower() in _PLACE_PREPS
+        return (bool(before) and before[0].lower() in _PLACE_PREPS) or _place_noun_of(text, s) or (
+            gz is not None and _container_after(text, e, gz))
     if (other.start, other.end) == (s, e) and other.label in _NUMERIC and not any(ch.isdigit() for ch in text[s:e]):
         return True  # "in regional NSW" read as a number: a name without digits is no number
     if other.label in ("PERSON", "NORP", "DATE", "TIME", "MONEY", "PERCENT", "CARDINAL", "ORDINAL", "QUANTITY", "LAW"):
