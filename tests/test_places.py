@@ -669,3 +669,8 @@ def test_a_place_spacy_calls_a_person_or_people_is_kept_with_a_cue_of_place(text
     assert _embedded_ok(text, s, e, _Span(s, e, "ner", label), _rules(""), load_gazetteer())
     bare = "Warwick said he would come."
     assert not _embedded_ok(bare, 0, 7, _Span(0, 7, "ner", "PERSON"), _rules(""), load_gazetteer())
+
+
+def test_a_listed_name_spacy_calls_a_person_is_a_place_with_its_list() -> None:
+    found = places("The disease has also affected the neighbouring countries of Benin, Ghana, Guinea, Niger, and Senegal.")
+    assert [p.country for p in found] == ["BEN", "GHA", "GIN", "NER", "SEN"]

@@ -218,7 +218,9 @@ def _gazetteer_spans(
                 if overlaps_taken(s, e) or _currency(text, s, e):
                     continue
                 other = inside_other(s, e)
-                if other is not None and not _embedded_ok(text, s, e, other, rules, gz):
+                if other is not None and not (
+                    _embedded_ok(text, s, e, other, rules, gz) or _listed_person(text, s, e, other, bounds)
+                ):
                     continue
                 out.append(_Span(s, e, "gaz", other.label if other else ""))
     return out
@@ -234,7 +236,7 @@ def _best_kind(cands: Sequence[Place]) -> tuple[str, int]:
     return ("city" if "city" in kinds else "admin2"), max(p.population for p in cands)
 
 
-_JOINERS = (", ", " and ", " or ")
+_JOINERS = (", and ", ", or ", ", ", " and ", " or ")
 _PLACE_NOUNS = frozenset(
     "town city village province region district state island county capital port area municipality suburb "
     "outskirts".split()
@@ -327,6 +329,11 @@ def _comma_context(text: str, end: int, gz: Gazetteer) -> bool:
         if any(gz.places[i].feature in ("country", "admin1", "admin2") for i in cands):
             return True
     return False
+
+
+def _listed_person(text: str, s: int, e: int, other: _Span, bounds: tuple[set[int], set[int]]) -> bool:
+    """"Ghana, Guinea, Niger, and Senegal": a name spaCy calls a person, listed with places it found."""
+    return other.label in ("PERSON", "NORP") and (other.start, other.end) == (s, e) and _beside_place(text, s, e, bounds)
 
 
 def _place_noun_of(text: str, s: int) -> bool:
