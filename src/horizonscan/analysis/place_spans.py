@@ -475,35 +475,45 @@ def _split_coordinated(text: str, sp: _Span, gz: Gazetteer) -> list[_Span]:
 
 
 def _country_spans(text: str, kept: list[_Span], mentions: Sequence[Mention], gz: Gazetteer) -> list[_Span]:
-    """A country the actor stage read whole ("Guinea-Bissau", "Democratic Republic of the Congo")
-    replaces the pieces the place finders cut it into ("Guinea", "Democratic Republic of the" + "Congo");
-    a span that is exactly a country the actor stage knows by a name the gazetteer lacks
-    ("Kirghizia", "Tadjikistan") looks up that country; a country no place finder took (spaCy
-    called "Botswana" a person) is added."""
-    out = list(kept)
+    """Spans repaired with the countries the actor stage read (its mentions do not overlap):
+
+    * one read whole replaces the pieces the place finders cut it into ("Guinea-Bissau", not
+      "Guinea"; "Democratic Republic of the Congo", not "Democratic Republic of the" + "Congo");
+    * a span that is exactly a country known by a name the gazetteer lacks ("Kirghizia",
+      "Tadjikistan") looks up that country;
+    * a country no place finder took (spaCy called "Botswana" a person) is added.
+    """
+    spans = sorted(kept, key=lambda sp: (sp.start, sp.end))
+    starts = [sp.start for sp in spans]
+    reach = list(itertools.accumulate((sp.end for sp in spans), max))  # furthest end so far
+    removed: set[int] = set()
+    added: list[_Span] = []
     for m in mentions:
         if m.kind != "state" or not m.country or m.country not in gz.countries:
             continue
-        inside = [sp for sp in out if m.start <= sp.start and sp.end <= m.end]
-        same = next((sp for sp in inside if (sp.start, sp.end) == (m.start, m.end)), None)
-        if same is not None and not same.name and not gz.lookup(text[m.start : m.end]):
-            country = gz.places[gz.countries[m.country]].name
-            out = [sp for sp in out if sp is not same] + [_Span(same.start, same.end, same.source, same.label, country)]
+        # Spans overlapping the mention: those starting before its end and reaching past its start.
+        hi = bisect.bisect_left(starts, m.end)
+        lo = hi
+        while lo > 0 and reach[lo - 1] > m.start:
+            lo -= 1
+        near = [k for k in range(lo, hi) if spans[k].end > m.start]
+        country = gz.countries[m.country]
+        named = country in gz.lookup(text[m.start : m.end])
+        if not near:
+            if named:
+                added.append(_Span(m.start, m.end, "ner", "GPE"))
             continue
-        if not inside and not any(sp.start < m.end and m.start < sp.end for sp in out):
-            # spaCy called it something else ("Mozambique and Botswana", Botswana a PERSON) and the
-            # gazetteer matcher respected that; the actor stage knows the country.
-            if gz.countries[m.country] in gz.lookup(text[m.start : m.end]):
-                out.append(_Span(m.start, m.end, "ner", "GPE"))
+        exact = [k for k in near if (spans[k].start, spans[k].end) == (m.start, m.end)]
+        if exact:
+            sp = spans[exact[0]]
+            if not sp.name and not gz.lookup(text[m.start : m.end]):
+                removed.add(exact[0])
+                added.append(_Span(sp.start, sp.end, sp.source, sp.label, gz.places[country].name))
             continue
-        if not inside or same is not None:
-            continue
-        if any(sp.start < m.end and m.start < sp.end and sp not in inside for sp in out):
-            continue  # overlaps a span it does not cover: leave both as found
-        if gz.countries[m.country] not in gz.lookup(text[m.start : m.end]):
-            continue  # "Villages Sudan": an actor name, not the country's name
-        out = [sp for sp in out if sp not in inside] + [_Span(m.start, m.end, inside[0].source, "GPE")]
-    return out
+        if named and all(m.start <= spans[k].start and spans[k].end <= m.end for k in near):
+            removed.update(near)  # "Villages Sudan" (not the country's name) or a crossing span stays
+            added.append(_Span(m.start, m.end, spans[near[0]].source, "GPE"))
+    return [sp for k, sp in enumerate(spans) if k not in removed] + added
 
 
 def _norp_spans(mentions: Sequence[Mention], others: list[_Span]) -> list[tuple[int, int]]:
