@@ -674,3 +674,9 @@ def test_a_place_spacy_calls_a_person_or_people_is_kept_with_a_cue_of_place(text
 def test_a_listed_name_spacy_calls_a_person_is_a_place_with_its_list() -> None:
     found = places("The disease has also affected the neighbouring countries of Benin, Ghana, Guinea, Niger, and Senegal.")
     assert [p.country for p in found] == ["BEN", "GHA", "GIN", "NER", "SEN"]
+
+
+def test_a_list_goes_on_from_a_name_the_gazetteer_found() -> None:
+    found = places("The virus was found in three areas of Egypt - namely Cairo, Giza, and Al-Minya. A team left.")
+    assert [p.text for p in found][-3:] == ["Cairo", "Giza", "Al-Minya"]
+    assert all(p.country == "EGY" for p in found)

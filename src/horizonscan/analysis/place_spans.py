@@ -223,6 +223,8 @@ def _gazetteer_spans(
                 ):
                     continue
                 out.append(_Span(s, e, "gaz", other.label if other else ""))
+                bounds[0].add(e)  # a list goes on from a name found here ("Cairo, Giza, and Al-Minya")
+                bounds[1].add(s)
     return out
 
 
