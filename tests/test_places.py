@@ -680,3 +680,8 @@ def test_a_list_goes_on_from_a_name_the_gazetteer_found() -> None:
     found = places("The virus was found in three areas of Egypt - namely Cairo, Giza, and Al-Minya. A team left.")
     assert [p.text for p in found][-3:] == ["Cairo", "Giza", "Al-Minya"]
     assert all(p.country == "EGY" for p in found)
+
+
+def test_an_article_does_not_hide_the_preposition_that_governs_a_place() -> None:
+    assert [p.text for p in places("Health authorities in the Netherlands said the tourist fell ill.")] == ["Netherlands"]
+    assert places("The Netherlands said the tourist fell ill.") == []  # a speaking country is an actor

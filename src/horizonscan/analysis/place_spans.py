@@ -68,6 +68,14 @@ def _words_before(text: str, start: int, n: int = 2) -> list[str]:
     return [w.lower() for w in _WORD.findall(text[max(0, start - 40) : start])[-n:]]
 
 
+def _governor(text: str, start: int) -> str | None:
+    """The word that governs a name, past an article: "in the Netherlands" -> "in"."""
+    words = _words_before(text, start, 2)
+    if words and words[-1] in ("the", "a", "an") and len(words) == 2:
+        return words[0]
+    return words[-1] if words else None
+
+
 def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
     """A toponym directly followed by a speech/action verb (maybe after auxiliaries) is an actor,
     and so is the first of two coordinated ones ("Kyrgyzstan and Kazakhstan signed").
@@ -75,8 +83,8 @@ def _is_metonym(text: str, start: int, end: int, rules: Rules) -> bool:
     Not when a preposition governs it ("officials in Texas have urged", "a man
     from Tyler said"): then the verb's subject is someone else.
     """
-    before = _words_before(text, start, 1)
-    if before and (before[-1] in rules.locative or before[-1] in ("of", "for", "by", "with")):
+    gov = _governor(text, start)  # "officials in the Netherlands said": the place, not the speaker
+    if gov is not None and (gov in rules.locative or gov in ("of", "for", "by", "with")):
         return False
     tail = text[end : end + 80]
     if tail[:1] not in (" ",):
@@ -281,8 +289,8 @@ def _plausible(
         return False
     cands = [gz.places[i] for i in gz.lookup(surface)]
     kind, pop = _best_kind(cands)
-    before = _words_before(text, s, 1)
-    locative = (bool(before) and before[-1] in rules.locative) or _place_noun_of(text, s)
+    gov = _governor(text, s)  # "in the Bulacan farm"
+    locative = (gov is not None and gov in rules.locative) or _place_noun_of(text, s)
     # A single word heading a sentence is capitalised anyway: ask for more evidence.
     line = text[text.rfind("\n", 0, s) + 1 : s]  # a list item's first word ("- Over the past year")
     initial = len(words) == 1 and (
