@@ -188,6 +188,10 @@ def test_api_reads_are_scoped(app: Any, fx: WebFixture) -> None:
     assert {p["period"]: p["count"] for p in tl["points"]} == {"2020": 2, "2021": 2}
     net = client_as(app, "reader").get("/api/v1/network").json()
     assert {(e["source"], e["target"]) for e in net["edges"]} >= {("KAZ", "CHN"), ("CHN", "KGZ")}
+    # Store health is for admins only; stale counts documents an older analyser produced.
+    assert "stale" not in client_as(app, "reader").get("/api/v1/status").json()
+    health = client_as(app, "admin").get("/api/v1/status").json()
+    assert isinstance(health["stale"], int) and health["stale"] <= health["documents"]
 
 
 def test_tokens_create_use_revoke(app: Any, fx: WebFixture) -> None:

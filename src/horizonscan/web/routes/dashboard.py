@@ -37,12 +37,14 @@ def dashboard(request: Request) -> Response:
 
 @router.get(f"{API}/status", dependencies=[require("read")], tags=["dashboard"])
 def api_status(request: Request) -> dict[str, Any]:
-    """Counts of documents and events you can see; admins also get failed inputs."""
+    """Counts of documents and events you can see; admins also get failed inputs and how many
+    documents an older analyser version produced (`stale`: run `horizonscan reanalyse`)."""
     store, who, scope = ctx(request)
     out: dict[str, Any] = {"documents": document_count(store, scope), "events": count_events(store, None, scope=scope)}
     if who.is_admin:
         status = store.status()
-        out.update(failed=status["failed"], unanalysed=status["unanalysed"], duplicates=status["duplicates"])
+        out.update(failed=status["failed"], unanalysed=status["unanalysed"], duplicates=status["duplicates"],
+                   stale=status.get("stale", 0))
     return out
 
 
