@@ -51,8 +51,10 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
+    message = f"E221 analysis exceeded the time limit of {seconds:g} s"
+
     def _expired(signum: int, frame: Any) -> None:
-        raise AnalysisError(f"E221 analysis exceeded the time limit of {seconds:g} s")
+        raise AnalysisError(message)
 
     started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, _expired)
@@ -65,7 +67,7 @@ def time_limit(seconds: float) -> Iterator[None]:
     # The alarm's exception is lost when it fires inside a finaliser or a garbage-collection
     # callback (Python only prints it); an analysis that ran past the limit still fails here.
     if time.monotonic() - started > seconds:
-        raise AnalysisError(f"E221 analysis exceeded the time limit of {seconds:g} s")
+        raise AnalysisError(message)
 
 
 def analyse(

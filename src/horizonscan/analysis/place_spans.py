@@ -164,9 +164,10 @@ def _gazetteer_spans(
     rules: Rules,
     taken: list[_Span],
     others: list[_Span],
+    starts: set[int],
 ) -> list[_Span]:
-    """Names spaCy missed (or folded into a larger entity), found by longest gazetteer match."""
-    starts = _sentence_starts(chunks)
+    """Names spaCy missed (or folded into a larger entity), found by longest gazetteer match;
+    ``starts`` are the sentence start offsets."""
     abbr = dict(rules.abbreviations)
     out: list[_Span] = []
     occupied = sorted((s.start, s.end) for s in taken)
@@ -532,9 +533,12 @@ def _norp_spans(mentions: Sequence[Mention], others: list[_Span]) -> list[tuple[
     return spans
 
 
-def find_spans(text: str, chunks: list["Chunk"], mentions: list[Mention], gz: Gazetteer, rules: Rules) -> list[_Span]:
+def find_spans(
+    text: str, chunks: list["Chunk"], mentions: list[Mention], gz: Gazetteer, rules: Rules, sentence_starts: set[int]
+) -> list[_Span]:
     """The toponym spans of ``text`` (see ``find_places``): sorted and non-overlapping, without
-    demonyms, metonyms used as actors, names inside pathogen names and currency codes."""
+    demonyms, metonyms used as actors, names inside pathogen names and currency codes.
+    ``sentence_starts``: ``_sentence_starts(chunks)``, which resolution reads too."""
     ner, others = _ner_spans(text, chunks)
     norp = _norp_spans(mentions, others)
 
@@ -552,7 +556,7 @@ def find_spans(text: str, chunks: list["Chunk"], mentions: list[Mention], gz: Ga
         if name_key(surface) in gz.demonyms or (k > 0 and norp_reach[k - 1] > sp.start):
             continue
         kept += _split_coordinated(text, _extend_word(text, _extend_of(text, sp, gz), gz), gz)
-    kept += _gazetteer_spans(text, chunks, gz, rules, kept, others)
+    kept += _gazetteer_spans(text, chunks, gz, rules, kept, others, sentence_starts)
     kept = _country_spans(text, kept, mentions, gz)
 
     spans: list[_Span] = []

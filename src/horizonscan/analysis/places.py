@@ -480,8 +480,9 @@ def find_places(text: str, chunks: list["Chunk"], mentions: list[Mention], pack:
         return []
     gz = load_gazetteer()
     rules = _rules(str(pack.path) if pack is not None else "")
-    spans = find_spans(text, chunks, mentions, gz, rules)
-    return _drop_unplaceable(_resolve(text, spans, mentions, gz, rules, sorted(_sentence_starts(chunks))), mentions)
+    starts = _sentence_starts(chunks)
+    spans = find_spans(text, chunks, mentions, gz, rules, starts)
+    return _drop_unplaceable(_resolve(text, spans, mentions, gz, rules, sorted(starts)), mentions)
 
 
 # Actor kinds that name no place: an unresolved "place" on one of them is a misread name.
