@@ -158,14 +158,18 @@ def find_documents(
 
 def search(
     store: HasEngine | Engine, text: str, filter: Filter | None = None, *, limit: int = 20,
-    cursor: str | None = None, scope: Scope = None,
+    cursor: str | None = None, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
 ) -> Page[SearchResult]:
     """Ranked full-text search (FTS5 bm25 / PostgreSQL ts_rank) with snippets.
+
+    Bounded like every other query (``timeout_ms``, E415); repeated words are dropped and
+    more than ``store.search.MAX_TERMS`` words are refused (E413) before any SQL.
 
     Ranked results have no stable key, so the cursor carries an offset. A query matching
     more than 1,000 readable documents is ranked among its newest 1,000 matches (ingest
     order; docs/query.md, "Search ranking bound"); fewer matches are all ranked.
     """
+    from ..store.search import TooManyTerms, parse_query
     from ..store.search import search as fts
 
     f = _filter(filter)
@@ -173,6 +177,11 @@ def search(
     if not isinstance(text, str) or not text.replace("\x00", "").strip() or len(text) > 1000:
         raise invalid(BAD_VALUE, "search text must be 1 to 1000 characters")
     limit, scope = _int("limit", limit, 1, MAX_PAGE), _scope(scope)
+    timeout_ms = _int("timeout_ms", timeout_ms, 1, MAX_TIMEOUT_MS)
+    try:
+        parse_query(text)
+    except TooManyTerms as exc:
+        raise invalid(BAD_VALUE, str(exc).removeprefix(BAD_VALUE).strip()) from None
     extra = sorted(f.used() - {"dates", "languages", "sources", "include_duplicates"})
     if extra or len(f.languages) > 1 or len(f.sources) > 1:
         raise invalid(UNKNOWN_FIELD, "search filters by date, one language and one source only")
@@ -188,7 +197,7 @@ def search(
         _engine(store), text, limit=limit + 1, offset=offset,
         date_from=d.start.isoformat() if d and d.start else None, date_to=d.end.isoformat() if d and d.end else None,
         language=f.languages[0] if f.languages else None, source=f.sources[0] if f.sources else None,
-        include_duplicates=f.include_duplicates, scope=scope,
+        include_duplicates=f.include_duplicates, scope=scope, timeout_ms=timeout_ms,
     )
     items = tuple(hits[:limit])
     return Page(items, cur.encode([offset + limit], qkey) if len(hits) > limit else None, limit)

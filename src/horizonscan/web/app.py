@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import Accounts, AccountError
@@ -27,6 +28,7 @@ from ..errors import HorizonscanError
 from ..query import QueryError
 from ..settings import Settings
 from ..store import open_store
+from ..store.db import limit_statements
 from .authz import AuthError, principal
 from .security import CSRF_COOKIE, GuardMiddleware, RateLimiter, new_token
 
@@ -66,6 +68,9 @@ class WebConfig:
     workers: int = field(default_factory=lambda: max(1, int(os.environ.get("HORIZONSCAN_WEB_WORKERS", "1") or 1)))
     job_poll_s: float = 2.0  # how often an idle upload worker looks for jobs
     job_stale_s: float = 60.0  # a running job without a heartbeat for this long is resumed by another worker
+    # Every statement of the app (requests and upload workers) stops after this long (E415;
+    # docs/security.md, "Bounded requests"); queries keep their own, shorter limit.
+    statement_timeout_ms: int = field(default_factory=lambda: int(os.environ.get("HORIZONSCAN_STATEMENT_TIMEOUT_MS", 30_000)))
 
 
 def default_upload_dir(db_url: str) -> Path:
@@ -88,6 +93,8 @@ def per_worker(limit: int, workers: int) -> int:
 def create_app(db_url: str, config: WebConfig | None = None, settings: Settings | None = None) -> FastAPI:
     config = config or WebConfig()
     store = open_store(db_url)
+    if config.statement_timeout_ms:
+        limit_statements(store.engine, config.statement_timeout_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -216,6 +223,15 @@ def _handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "E404", 405: "E405", 413: "E513"}.get(exc.status_code, f"E{exc.status_code}")
         return error_response(request, exc.status_code, code, STATUS_TEXT.get(exc.status_code, "error"))
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> Response:
+        from ..store.queries import is_timeout
+
+        if is_timeout(exc):  # a statement ran into the app's statement limit
+            return error_response(request, 503, "E415", "the request took longer than its time limit")
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "E500", "internal error")
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
