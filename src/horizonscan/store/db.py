@@ -116,8 +116,15 @@ class Store:
         self.dialect = engine.dialect.name
 
     # ---------------------------------------------------------------- writes
-    def write(self, doc: Document, analysis: Analysis | None, input: str, collections: Sequence[str] = ()) -> writer.WriteResult:
-        return writer.write_document(self.engine, doc, analysis, input, collections)
+    def write(self, doc: Document, analysis: Analysis | None, input: str, collections: Sequence[str] = (),
+              scope: frozenset[str] | None = None) -> writer.WriteResult:
+        return writer.write_document(self.engine, doc, analysis, input, collections, scope)
+
+    def resolve_id(self, content_id: str, collections: Sequence[str] = (),
+                   scope: frozenset[str] | None = None) -> tuple[str, bool]:
+        """The id an upload of this text gets for an uploader reading ``scope``, and whether it exists."""
+        with self.engine.connect() as conn:
+            return writer.resolve_id(conn, content_id, collections, scope)
 
     def add_input(self, doc_id: str, input: str) -> None:
         with self.engine.begin() as conn:
