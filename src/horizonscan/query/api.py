@@ -456,7 +456,9 @@ def new_since(
             raise invalid(BAD_DATE, f"until {until} is before since {since}")
         new_days = (end - start).days + 1
         base_days = _int("baseline_days", baseline_days, 1, 36_600) if baseline_days is not None else 6 * new_days
-        base_from = start - dt.timedelta(days=base_days)
+        room = (start - dt.date.min).days  # since=0001-01-01 leaves no day for a baseline before it
+        base_from = start - dt.timedelta(days=min(base_days, room))
+        base_days = max(1, min(base_days, room))
         items = []
         for kind in kinds:
             rows = sq.window_rows(conn, kind, f, scope, base_from.isoformat(), start.isoformat(), end.isoformat(), MAX_GROUPS)
@@ -473,7 +475,8 @@ def new_since(
         info = sq.actor_info(conn, [i.key for i in items if i.kind == "actor"])
     items = [replace(i, label=info[i.key]["name"] or i.label) if i.kind == "actor" and i.key in info else i for i in items]
     items.sort(key=lambda i: (-i.ratio, -i.recent, i.kind, i.key))
-    return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(), (start - dt.timedelta(days=1)).isoformat(), tuple(items[:limit]))
+    return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(),
+                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]))
 
 
 def _label(kind: str, key: str, label: str | None) -> str:

@@ -73,10 +73,19 @@ class Require:
         if request.method not in ("GET", "HEAD", "OPTIONS") and who.via == "session":
             check_csrf(request, await _form_token(request))
         if self.policy == "upload" and not who.can_upload:
+            if _deletes(request):  # deleting needs the upload roles too; say what was refused
+                raise AuthError(403, "E531", "your role may not delete documents (editors and admins may)")
             raise AuthError(403, "E523", "your role may not upload")
         if self.policy == "admin" and not who.is_admin:
             raise AuthError(403, "E524", "administrators only")
         return who
+
+
+def _deletes(request: Request) -> bool:
+    """A request to delete a document (the API's DELETE, the page's POST .../delete)."""
+    path = request.url.path
+    return path.startswith(("/documents/", "/api/v1/documents/")) and (
+        request.method == "DELETE" or (request.method == "POST" and path.endswith("/delete")))
 
 
 async def _form_token(request: Request) -> str | None:

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -15,6 +16,8 @@ from ..authz import AuthError, require, user
 from ..security import CSRF_COOKIE, SESSION_COOKIE, client_ip, same
 
 router = APIRouter()
+# Ids are database integers: a longer number is refused (422) rather than overflowing the driver.
+TokenId = Annotated[int, PathParam(ge=1, le=2**62, description="token id")]
 
 
 def _next(raw: str | None) -> str:
@@ -88,7 +91,7 @@ def account_new_token(request: Request, label: Annotated[str, Form(max_length=64
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[require("read")], include_in_schema=False)
-def account_revoke(request: Request, token_id: int) -> Response:
+def account_revoke(request: Request, token_id: TokenId) -> Response:
     _revoke(request, user(request), token_id)
     return RedirectResponse("/account", status_code=303)
 
@@ -140,7 +143,7 @@ def api_new_token(request: Request, body: TokenIn) -> dict[str, str]:
 
 
 @router.delete(f"{API}/tokens/{{token_id}}", dependencies=[require("read")], tags=["account"], status_code=204)
-def api_revoke(request: Request, token_id: int) -> Response:
+def api_revoke(request: Request, token_id: TokenId) -> Response:
     """Revoke one of your tokens (admins: any token)."""
     _revoke(request, user(request), token_id)
     return Response(status_code=204)
