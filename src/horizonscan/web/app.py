@@ -30,7 +30,7 @@ from ..settings import Settings
 from ..store import open_store
 from ..store.db import limit_statements
 from .authz import AuthError, principal
-from .security import CSRF_COOKIE, GuardMiddleware, RateLimiter, new_token
+from .security import CSRF_COOKIE, GuardMiddleware, LoginThrottle, RateLimiter, new_token, parse_networks
 
 HERE = Path(__file__).parent
 API = "/api/v1"
@@ -59,7 +59,10 @@ class WebConfig:
     max_upload: int = field(default_factory=lambda: int(os.environ.get("HORIZONSCAN_MAX_UPLOAD", 50 * 1024 * 1024)))
     max_body: int = 64 * 1024  # every request that is not an upload
     anonymous_per_minute: int = 120
-    failed_logins: int = 10  # per client address and per user name, per 15 minutes
+    failed_logins: int = 10  # per client address, and per account before its delays start, per 15 minutes
+    # Reverse proxies whose X-Forwarded-For / Forwarded headers are believed (addresses or
+    # networks, comma-separated); from any other peer they are ignored (docs/security.md).
+    trusted_proxies: str = field(default_factory=lambda: os.environ.get("HORIZONSCAN_TRUSTED_PROXIES", ""))
     analyse_uploads: bool = True
     fetch_urls: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_WEB_FETCH", "1") != "0")
     secure_cookies: bool | None = None  # None: when the request came over https
@@ -119,7 +122,9 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     if config.upload_dir is None:
         config.upload_dir = default_upload_dir(db_url)
     app.state.config = config
-    app.state.login_limiter = RateLimiter(per_worker(config.failed_logins, config.workers), 15 * 60)
+    trusted_proxies = parse_networks(config.trusted_proxies)  # a typo stops the start-up, not the limits
+    failed_logins = per_worker(config.failed_logins, config.workers)
+    app.state.login_throttle = LoginThrottle(failed_logins, failed_logins)
     from .jobs import JobRunner
 
     app.state.jobs = JobRunner(app.state, poll_s=config.job_poll_s, stale_s=config.job_stale_s)
@@ -134,8 +139,17 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     anonymous_limit = per_worker(config.anonymous_per_minute, config.workers)
     anonymous = RateLimiter(anonymous_limit, 60) if anonymous_limit else None
     app.add_middleware(GuardMiddleware, max_body=config.max_body, max_upload=config.max_upload,
-                       upload_paths=("/upload", f"{API}/uploads"), anonymous=anonymous)
+                       upload_paths=("/upload", f"{API}/uploads"), anonymous=anonymous,
+                       trusted_proxies=trusted_proxies, signed_in=_signed_in)
     return app
+
+
+def _signed_in(scope: dict[str, Any]) -> bool:
+    """Whether a request's session cookie or token is valid (the answer is kept for the route)."""
+    try:
+        return principal(Request(scope)) is not None
+    except AuthError:
+        return False
 
 
 def _templates() -> Jinja2Templates:
@@ -194,7 +208,10 @@ def _safe_next(request: Request) -> str:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> Response:
-        return error_response(request, exc.status, exc.code, exc.message)
+        response = error_response(request, exc.status, exc.code, exc.message)
+        if exc.retry_after is not None:
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError) -> Response:

@@ -27,9 +27,10 @@ POLICIES = ("public", "read", "upload", "admin")
 class AuthError(Exception):
     """401 (not signed in) or 403 (signed in, not allowed); rendered by the app's handlers."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429)
 
 
 def principal(request: Request) -> Principal | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 from urllib.parse import unquote
 
@@ -41,18 +42,19 @@ def login(
 ) -> Response:
     if not same(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise AuthError(403, "E525", "form expired or forged (CSRF check failed); reload the page")
-    limiter = request.app.state.login_limiter
+    throttle = request.app.state.login_throttle
     ip = client_ip(request.scope)
-    keys = (f"ip:{ip}", f"user:{username.casefold()}")
-    if any(limiter.blocked(k) for k in keys):
-        raise AuthError(429, "E529", "too many failed sign-ins; wait and try again")
+    wait = throttle.wait(ip, username)
+    if wait > 0:  # checked before the password, so a throttled guess reveals nothing
+        seconds = math.ceil(wait)
+        raise AuthError(429, "E529", f"too many failed sign-ins; try again in {seconds} s", retry_after=seconds)
     accounts = request.app.state.accounts
     who = accounts.authenticate(username, password)
     if who is None:
-        for k in keys:
-            limiter.hit(k)
+        throttle.failed(ip, username)
         accounts.audit("login-failed", None, target=username[:64], ip=ip)
         return page(request, "login.html", {"next": _next(next), "failed": True}, status=401)
+    throttle.succeeded(ip, username)
     sid, _csrf = accounts.open_session(who)
     accounts.audit("login", who, ip=ip)
     response = RedirectResponse(_next(next), status_code=303)
