@@ -418,6 +418,9 @@ def build_entries(
                     continue
                 add(Entry(ptype, verb, mode=mode, cameo=code))
             elif len(v.words) == 2 and v.words[1] in PARTICLES:
+                if " ".join(v.words) in curation.drop_patterns:
+                    skipped.add("curated pattern")
+                    continue
                 add(Entry(ptype, verb, prep=v.words[1], mode=mode, cameo=code))
             elif len(v.words) == 2 and v.words[1] not in ("and", "or", "the", "a"):
                 if v.words[1] in curation.drop_objects:
@@ -474,6 +477,9 @@ def build_entries(
             why = _verb_excluded(verb, curation, reserved)
             if why:
                 skipped.add(why)
+                continue
+            if not kept and f"{verb} {prep}" in curation.drop_patterns:
+                skipped.add("curated pattern")
                 continue
             if not kept and verb in curation.bare_only_with_objects:
                 # "go (to)", "take (over)": with only a particle the verb is as ambiguous as bare.
