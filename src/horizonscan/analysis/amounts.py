@@ -82,9 +82,11 @@ def _babel_currencies() -> dict[str, str]:
     en = Locale("en")
     out: dict[str, str] = {}
     for code in sorted(en.currencies):
-        if len(code) != 3 or not code.isalpha() or code.startswith("X"):
-            continue  # X.. are metals, test and fund codes, not money a text names
+        if len(code) != 3 or not code.isalpha():
+            continue
         out[code] = code
+        if code.startswith("X") and en.currency_symbols.get(code, code) == code:
+            continue  # X.. without a symbol are metals and fund units: "500 gold" is no money
         for name in {en.currencies[code], get_currency_name(code, count=2, locale="en")}:
             if name and len(name) > 3:
                 out[name.lower()] = code
