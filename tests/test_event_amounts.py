@@ -193,7 +193,9 @@ def test_the_document_page_highlights_the_linked_sentence(tmp_path: Path) -> Non
     from test_web_helpers import PASSWORD
 
     store, doc_id, (s0, s1) = _store(tmp_path)
-    Accounts(store.engine).add_user("reader", PASSWORD, "reader")
+    accounts = Accounts(store.engine)
+    accounts.add_user("reader", PASSWORD, "reader")
+    accounts.grant("default", "reader", "read")
     store.close()
     app = create_app(f"sqlite:///{tmp_path / 'ev.db'}", WebConfig(upload_dir=tmp_path / "up", analyse_uploads=False, anonymous_per_minute=0))
     from test_web_helpers import session_for

@@ -234,10 +234,13 @@ def clause_spans(doc: "Doc", trigger: "Token", offset: int) -> list[tuple[int, i
         head = trigger
     keep_path = {t.i for t in trigger.ancestors} | {trigger.i}
     skipped: set[int] = set()
-    for child in head.children:
-        own = child.dep_ in _OWN_CLAUSE or (child.dep_ == "conj" and (child.pos_ == "VERB" or child.tag_.startswith("VB")))
-        if own and child.i not in keep_path:
-            skipped.update(t.i for t in child.subtree)
+    # Clauses of their own anywhere below ("Kenya, which had spent $40 m"), unless the trigger is in them.
+    for tok in head.subtree:
+        if tok is head or tok.i in keep_path or tok.i in skipped:
+            continue
+        own = tok.dep_ in _OWN_CLAUSE or (tok.dep_ == "conj" and (tok.pos_ == "VERB" or tok.tag_.startswith("VB")))
+        if own:
+            skipped.update(t.i for t in tok.subtree)
     spans: list[tuple[int, int]] = []
     prev = -2
     for t in head.subtree:
