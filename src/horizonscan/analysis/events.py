@@ -177,7 +177,7 @@ def code_events(
     """
     if not chunks:
         return []
-    from . import event_syntax
+    from . import amounts, event_syntax
     from .nlp import parse_sentences
 
     lexicon = lexicon_for(pack)
@@ -186,6 +186,8 @@ def code_events(
     if not spans:
         return []
     docs = parse_sentences([text[s0:s1] for s0, s1 in spans])
+    money = amounts.vocab_for(pack)
+    entities = amounts.entity_spans(chunks)
     coded: list[tuple[int, Event]] = []
     for (s0, s1), doc in zip(spans, docs):
         sentence = event_syntax.SentenceInput(
@@ -197,7 +199,9 @@ def code_events(
             places=tuple(p for p in places if p.start >= s0 and p.end <= s1),
             dates=tuple(d for d in dates if d.start >= s0 and d.end <= s1),
         )
-        coded.extend(event_syntax.code_sentence(sentence, lexicon, pack))
+        found = event_syntax.code_sentence(sentence, lexicon, pack)
+        # Money and counts of each event's clause (analysis/amounts.py).
+        coded.extend(amounts.attach_amounts(found, doc, s0, amounts.find_amounts(text[s0:s1], money, s0, entities), money))
     return dedupe(coded)
 
 
