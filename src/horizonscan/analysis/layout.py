@@ -89,6 +89,10 @@ _PARTICIPLE_CAPTION = re.compile(
     r"(?:[A-Z][\w'’.-]*\s+){2,5}[a-z]+(?:ing|ed)(?:\s+[\w'’.-]+){0,3}"
 )
 
+# "Kazakh13": a capitalised word (three letters or more, the last two lower-case) and
+# one to three digits, then no word character and no decimal part.
+_LOOSE_MARKER = re.compile(r"(?<![\w])[A-Z][a-z\u00df-\u00ff]*[a-z\u00df-\u00ff]{2}(\d{1,3})(?![\w])(?![.,]\d)")
+
 T = TypeVar("T")
 
 
@@ -118,7 +122,7 @@ def load_cues(pack: Pack) -> Cues:
     """The cues of ``pack``; a pack without ``layout.yaml`` uses the built-in pack's."""
     data = pack.yaml("layout.yaml", None)
     if data is None:
-        data = load_pack("china_abroad").yaml("layout.yaml", {}) or {}
+        data = load_pack("china_abroad").yaml("layout.yaml", None) or {}
 
     def words(key: str) -> tuple[str, ...]:
         # Longest first, so "share this" is tried before "share".
@@ -234,6 +238,15 @@ def masked(text: str, markers: Sequence[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
+def glued_markers(text: str, notes: NoteLayout) -> tuple[tuple[int, int], ...]:
+    """Spans of the note markers glued to words: the citation stage's markers of its note
+    lists; in a text without a note list (a copy whose notes were cut off), numbers glued
+    to a capitalised word that ends in two lower-case letters ("Kazakh13", "Kyrgyzstan14")."""
+    if notes.lists:
+        return notes.markers
+    return tuple((m.start(1), m.end(1)) for m in _LOOSE_MARKER.finditer(text))
+
+
 # --------------------------------------------------------------------------- finding
 
 
@@ -298,7 +311,7 @@ def find_layout(
         dateline = _dateline(text, first.start, last.end, date_spans, is_place)
         if dateline is not None:
             taken.add(Region(first.start, dateline, "dateline"))
-    body_markers = tuple(m for m in notes.markers if not taken.overlaps(*m))
+    body_markers = tuple(m for m in glued_markers(text, notes) if not taken.overlaps(*m))
     return Layout(tuple(taken.sorted()), body_markers)
 
 
@@ -477,7 +490,7 @@ def _signature(text: str, paragraphs: list[list[_Line]], i: int, cues: Cues) -> 
     if len(nxt) != 1 or _words(text, nxt[0]) > SIGNATURE_LINE or _ends_sentence(text, nxt[0]):
         return False
     role = _fold(text[nxt[0].start : nxt[0].end])
-    return any(re.search(rf"(?<!\w){re.escape(r)}(?!\w)", role) for r in cues.bio_roles)
+    return _has_role(role, cues)
 
 
 # -- paragraphs -------------------------------------------------------------------------
@@ -515,7 +528,12 @@ def _is_bio(s: str, cues: Cues, n_sent: int) -> bool:
         return False
     first = _SENTENCE_END.search(s, verb.end())
     sentence = _fold(s[verb.end() : first.start() if first else len(s)])
-    return any(re.search(rf"(?<!\w){re.escape(r)}(?!\w)", sentence) for r in cues.bio_roles)
+    return _has_role(sentence, cues)
+
+
+def _has_role(folded: str, cues: Cues) -> bool:
+    """Whether ``folded`` holds a role noun of author bios (or its plural: "researchers")."""
+    return any(re.search(rf"(?<!\w){re.escape(r)}s?(?!\w)", folded) for r in cues.bio_roles)
 
 
 def _dateline(
@@ -630,25 +648,35 @@ def _tables(text: str, lines: list[_Line]) -> Iterable[Region]:
 # --------------------------------------------------------------------------- records
 
 
-def restore_text(items: Sequence[T], text: str) -> list[T]:
+def restore_text(items: Sequence[T], text: str, markers: Sequence[tuple[int, int]] = ()) -> list[T]:
     """Records with their ``text`` (and nested actors', places' and dates' ``text``) read
-    again from the original ``text``: the analysis ran on the masked copy."""
-    return [_restore(x, text) for x in items]
+    again from the original ``text``: the analysis ran on the masked copy. A span that
+    runs over a note marker ("Kazakh2 hospitals" read as "Kazakh  hospitals") ends
+    before it: a marker is never part of a name."""
+    starts = [m[0] for m in markers]
+    return [_restore(x, text, markers, starts) for x in items]
 
 
-def _restore(x: Any, text: str) -> Any:
+def _restore(x: Any, text: str, markers: Sequence[tuple[int, int]], starts: list[int]) -> Any:
     if x is None or not dataclasses.is_dataclass(x):
         return x
     changes: dict[str, Any] = {}
     for f in dataclasses.fields(x):
         v = getattr(x, f.name)
         if dataclasses.is_dataclass(v):
-            nv = _restore(v, text)
+            nv = _restore(v, text, markers, starts)
             if nv is not v:
                 changes[f.name] = nv
     start, end = getattr(x, "start", None), getattr(x, "end", None)
     if isinstance(start, int) and isinstance(end, int) and isinstance(getattr(x, "text", None), str):
+        k = bisect.bisect_right(starts, start)
+        if k < len(starts) and starts[k] < end:
+            cut = starts[k]
+            while cut > start and not text[cut - 1].isalnum():
+                cut -= 1
+            if cut > start:
+                changes["end"] = end = cut
         original = text[start:end]
-        if original != x.text and len(original) == len(x.text):
+        if original != x.text:
             changes["text"] = original
     return dataclasses.replace(x, **changes) if changes else x

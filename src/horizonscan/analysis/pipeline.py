@@ -92,7 +92,8 @@ def analyse(
         # captions, bylines, datelines... give no actors and no events, and their dates
         # never date an event.
         notes = citations.note_layout(text)
-        body = layout.masked(text, notes.markers)
+        markers = layout.glued_markers(text, notes)
+        body = layout.masked(text, markers)
         found_dates = dates.find_dates(body, anchor)
         page = layout.find_layout(text, pk, found_dates, is_place=_is_place, notes=notes)
         # The English model only runs on English (or undetermined) text; other
@@ -119,10 +120,10 @@ def analyse(
             )
         )
         found_mentions, found_places, found_dates, found_events = (
-            layout.restore_text(found_mentions, text),
-            layout.restore_text(found_places, text),
-            layout.restore_text(found_dates, text),
-            layout.restore_text(found_events, text),
+            layout.restore_text(found_mentions, text, markers),
+            layout.restore_text(found_places, text, markers),
+            layout.restore_text(found_dates, text, markers),
+            layout.restore_text(found_events, text, markers),
         )
     return Analysis(
         language=language,
