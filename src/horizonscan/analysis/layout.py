@@ -91,7 +91,7 @@ _PARTICIPLE_CAPTION = re.compile(
 
 # "Kazakh13": a capitalised word (three letters or more, the last two lower-case) and
 # one to three digits, then no word character and no decimal part.
-_LOOSE_MARKER = re.compile(r"(?<![\w])[A-Z][a-z\u00df-\u00ff]*[a-z\u00df-\u00ff]{2}(\d{1,3})(?![\w])(?![.,]\d)")
+_LOOSE_MARKER = re.compile(r"(?<![\w])[A-Z][a-z\u00df-\u00ff]{2,}+(\d{1,3})(?![\w])(?![.,]\d)")
 
 T = TypeVar("T")
 
@@ -115,6 +115,20 @@ class Cues:
     bio_roles: tuple[str, ...]
     navigation: tuple[str, ...]
     publication_notes: tuple[str, ...]
+
+    @functools.cached_property
+    def reference_pattern(self) -> re.Pattern[str]:
+        return _any_word(self.reference_cues, plural=False)
+
+    @functools.cached_property
+    def role_pattern(self) -> re.Pattern[str]:
+        return _any_word(self.bio_roles, plural=True)
+
+
+def _any_word(phrases: Iterable[str], plural: bool) -> re.Pattern[str]:
+    """One pattern for any of ``phrases`` as whole words ("researcher" also as "researchers")."""
+    alts = [re.escape(p) + ("s?" if plural else "") + (r"(?!\w)" if p[-1:].isalnum() else "") for p in phrases]
+    return re.compile(r"(?<!\w)(?:" + ("|".join(alts) or r"(?!x)x") + ")")
 
 
 @functools.lru_cache(maxsize=8)
@@ -533,7 +547,7 @@ def _is_bio(s: str, cues: Cues, n_sent: int) -> bool:
 
 def _has_role(folded: str, cues: Cues) -> bool:
     """Whether ``folded`` holds a role noun of author bios (or its plural: "researchers")."""
-    return any(re.search(rf"(?<!\w){re.escape(r)}s?(?!\w)", folded) for r in cues.bio_roles)
+    return cues.role_pattern.search(folded) is not None
 
 
 def _dateline(
@@ -590,7 +604,7 @@ def _reference_score(s: str, cues: Cues) -> tuple[float, bool]:
     if _QUOTED.search(s):
         score += 1
     folded = s.casefold()
-    if any(re.search(rf"(?<!\w){re.escape(c)}(?!\w)" if c[-1].isalnum() else rf"(?<!\w){re.escape(c)}", folded) for c in cues.reference_cues):
+    if cues.reference_pattern.search(folded):
         score += 1
     if _NUMBERED.match(s) and score:
         score += 0.5
