@@ -126,6 +126,7 @@ def test_news_layout() -> None:
         ("We use cookies to improve your experience. Accept all", "navigation"),
         ("This piece first appeared in the Example Review.", "publication_note"),
         ("Dr Anna Example and Li Sample are researchers at the Example Centre for Eurasian Studies.", "bio"),
+        ("<!--more-->", "markup"),
     ],
 )
 def test_line_kinds(line: str, kind: str) -> None:
@@ -152,6 +153,34 @@ def test_line_kinds(line: str, kind: str) -> None:
 def test_body_lines_stay_body(line: str) -> None:
     text = f"Some body text about China comes first, and it says a lot.\n\n{line}\n\nMore body text follows here, at length.\n"
     assert regions(text, is_place=lambda name: name in ("Beijing", "South")) == []
+
+
+BLOG = (
+    "Catching up on older posts: a short piece I wrote for the Example Review on Chinese loans, and I also spoke "
+    "to two radio stations about the summit.\n"
+    "\n"
+    "Chinese loans and the Central Asian summit\n"
+    "\n"
+    "China met the leaders of five Central Asian states in Xi'an and promised new loans to all of them, which "
+    "several of them accepted.\n"
+    "\n"
+    "Jane Roe is a senior fellow at the Example Institute.\n"
+    "\n"
+    "A new op-ed for the Example Times, with a colleague, on the railway through Kyrgyzstan.\n"
+    "\n"
+    "What the railway means for Kyrgyzstan\n"
+    "\n"
+    "Kyrgyzstan signed a deal with China and Uzbekistan to build the railway after years of talks and delays.\n"
+)
+
+
+def test_blog_preambles() -> None:
+    found = regions(BLOG)
+    assert [k for k, _ in found] == ["preamble", "bio", "preamble"]
+    assert found[0][1].startswith("Catching up") and found[2][1].startswith("A new op-ed")
+    # The same paragraphs inside a piece (not after its end, not before a title) are body.
+    inner = "China met the leaders of five states in Xi'an.\n\n" + BLOG.split("\n\n", 1)[0] + "\n\nMore prose follows here.\n"
+    assert regions(inner) == []
 
 
 def test_reference_heading_in_several_languages() -> None:

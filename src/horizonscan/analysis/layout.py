@@ -53,6 +53,8 @@ KINDS = (
     "navigation",  # "Share this", "Read more", cookie banners, menus
     "publication_note",  # "This article appeared in the ... print edition as ..."
     "table",  # rows of cells flattened to text
+    "preamble",  # a blogger's note before a reposted piece: "A new piece for The Diplomat ..."
+    "markup",  # a line of left-over tags: "<!--more-->"
 )
 KEEPS_ACTORS = frozenset({"table"})
 KEEPS_PLACES = frozenset({"dateline", "table"})
@@ -64,6 +66,8 @@ BIO_MAX_SENTENCES = 3
 CAPTION_WORDS = 8  # a participle caption ("Ghani Xi signing") has at most this many words
 MIN_REFERENCE_RUN = 3  # lines that read like references, for a run without a heading
 MAX_REFERENCE_LINE = 600  # characters; a longer line is prose
+PREAMBLE_PARAGRAPHS = 3  # at most this many prose paragraphs before the piece's title
+TITLE_WORDS = 25  # a line without a full stop and at most this long can be a title
 DATELINE_PREFIX = 100  # characters before the dash
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*\.?", re.UNICODE)
@@ -79,6 +83,7 @@ _FILE_EXT = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|tiff?|bmp|heic|pdf|mp4|mov)
 _DIMENSIONS = re.compile(r"\d{2,4}x\d{2,4}")
 _TIME = re.compile(r"^\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?(?:am|pm|a\.m\.|p\.m\.)?$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*(?=\s+[\"“‘(]?[A-Z])")
+_MARKUP = re.compile(r"(?:<[!/?]?[^<>\n]{0,200}>\s*)+")
 _CELL_SEP = re.compile(r"\s\|\s|\t|\s{3,}")
 _MENU_SEP = re.compile(r"\s[|•·»]\s")
 _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|da|al|bin|el|le|la)){1,4}")
@@ -115,6 +120,11 @@ class Cues:
     bio_roles: tuple[str, ...]
     navigation: tuple[str, ...]
     publication_notes: tuple[str, ...]
+    preamble_cues: tuple[str, ...]
+
+    @functools.cached_property
+    def preamble_pattern(self) -> re.Pattern[str]:
+        return _any_word(self.preamble_cues, plural=True)
 
     @functools.cached_property
     def reference_pattern(self) -> re.Pattern[str]:
@@ -151,6 +161,7 @@ def load_cues(pack: Pack) -> Cues:
         bio_roles=words("bio_roles"),
         navigation=words("navigation"),
         publication_notes=words("publication_notes"),
+        preamble_cues=words("preamble_cues"),
     )
 
 
@@ -325,6 +336,8 @@ def find_layout(
         dateline = _dateline(text, first.start, last.end, date_spans, is_place)
         if dateline is not None:
             taken.add(Region(first.start, dateline, "dateline"))
+    for r in _preambles(text, paragraphs, taken, cues):
+        taken.add(r)
     body_markers = tuple(m for m in glued_markers(text, notes) if not taken.overlaps(*m))
     return Layout(tuple(taken.sorted()), body_markers)
 
@@ -418,6 +431,8 @@ def _short_line_kind(text: str, line: _Line, cues: Cues, date_spans: list[tuple[
         return None
     if _is_filename(s):
         return "filename"
+    if _MARKUP.fullmatch(s):
+        return "markup"
     if _is_date_line(text, line, cues, date_spans):
         return "date_line"
     folded = _fold(s)
@@ -657,6 +672,51 @@ def _tables(text: str, lines: list[_Line]) -> Iterable[Region]:
         if j - i >= 2:
             yield Region(lines[i].start, lines[j - 1].end, "table")
         i = max(j, i + 1)
+
+
+# -- preambles --------------------------------------------------------------------------
+
+_ENDS_PIECE = frozenset({"bio", "publication_note", "byline"})
+
+
+def _preambles(text: str, paragraphs: list[list[_Line]], taken: _Taken, cues: Cues) -> Iterable[Region]:
+    """A blog that reposts pieces puts a note before each: "A new piece for The Diplomat
+    looking at ...", then the piece's title. Prose paragraphs that open the document or
+    follow the end of the previous piece (its author bio, print note or signature), come
+    right before a title line, and speak of the piece (``preamble_cues``) are not body."""
+    starts = [0] + [
+        i + 1
+        for i, para in enumerate(paragraphs[:-1])
+        if (r := _region_of(taken, para)) is not None and r in _ENDS_PIECE
+    ]
+    for i in starts:
+        j = i
+        while j < len(paragraphs) and j - i < PREAMBLE_PARAGRAPHS and not _is_title(text, paragraphs[j], taken):
+            if not _is_prose(text, paragraphs[j], taken):
+                break
+            j += 1
+        if j == i or j >= len(paragraphs) or not _is_title(text, paragraphs[j], taken):
+            continue
+        block = _fold(text[paragraphs[i][0].start : paragraphs[j - 1][-1].end])
+        if cues.preamble_pattern.search(block):
+            yield Region(paragraphs[i][0].start, paragraphs[j - 1][-1].end, "preamble")
+
+
+def _region_of(taken: _Taken, para: list[_Line]) -> str | None:
+    for r in taken.sorted():
+        if r.start <= para[0].start < r.end:
+            return r.kind
+    return None
+
+
+def _is_prose(text: str, para: list[_Line], taken: _Taken) -> bool:
+    first, last = para[0], para[-1]
+    return not taken.overlaps(first.start, last.end) and (len(para) > 1 or _words(text, first) > SHORT_LINE)
+
+
+def _is_title(text: str, para: list[_Line], taken: _Taken) -> bool:
+    line = para[0]
+    return len(para) == 1 and not taken.overlaps(line.start, line.end) and _words(text, line) <= TITLE_WORDS and text[line.end - 1] not in ".…"
 
 
 # --------------------------------------------------------------------------- records
