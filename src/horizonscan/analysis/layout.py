@@ -306,6 +306,8 @@ def find_layout(
     paragraphs = _paragraphs(lines)
     regions.extend(_reference_blocks(text, lines, cues))
     regions.extend(_tables(text, lines))
+    # Left-over tags are a line of their own even inside a paragraph ("...\n<!--more-->").
+    regions.extend(Region(ln.start, ln.end, "markup") for ln in lines if text[ln.start] == "<" and _MARKUP.fullmatch(text, ln.start, ln.end))
     taken = _Taken(regions)
     for i, para in enumerate(paragraphs):
         first, last = para[0], para[-1]
