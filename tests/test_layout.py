@@ -122,6 +122,8 @@ def test_news_layout() -> None:
         ("Posted by Lee Example", "byline"),
         ("BEIJING (Reuters) - China sent a team of doctors to Serbia on Saturday.", "dateline"),
         ("NAIROBI, Kenya, March 10 (Xinhua) -- Kenyan officials thanked China for the vaccines.", "dateline"),
+        ("CANBERRA, Australia (AP)_ The airline will almost double its flights to Shanghai.", "dateline"),
+        ("HAVANA (AP) -- Cuban officials welcomed a Chinese trade delegation on Monday.", "dateline"),
         ("Home | News | Opinion | About us", "navigation"),
         ("We use cookies to improve your experience. Accept all", "navigation"),
         ("This piece first appeared in the Example Review.", "publication_note"),
@@ -181,6 +183,13 @@ def test_blog_preambles() -> None:
     # The same paragraphs inside a piece (not after its end, not before a title) are body.
     inner = "China met the leaders of five states in Xi'an.\n\n" + BLOG.split("\n\n", 1)[0] + "\n\nMore prose follows here.\n"
     assert regions(inner) == []
+
+
+def test_wire_dateline_on_its_own_line() -> None:
+    text = "NAIROBI, Kenya (AP) _\n\nKenyan officials thanked China on Tuesday for a shipment of vaccines.\n"
+    assert regions(text) == [("dateline", "NAIROBI, Kenya (AP) _")]
+    heading = "ICVA CASE STUDY #2\n\nSOUTH – SOUTH ENGAGEMENT\n\nShort summary of the study follows here.\n"
+    assert regions(heading, is_place=lambda name: True) == []
 
 
 def test_reference_heading_in_several_languages() -> None:

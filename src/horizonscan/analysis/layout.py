@@ -87,12 +87,14 @@ _MARKUP = re.compile(r"(?:<[!/?]?[^<>\n]{0,200}>\s*)+")
 _CELL_SEP = re.compile(r"\s\|\s|\t|\s{3,}")
 _MENU_SEP = re.compile(r"\s[|•·»]\s")
 _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|da|al|bin|el|le|la)){1,4}")
-_BIO_VERB = re.compile(r"\s+(?:is|are|was|serves as|has been|have been)\s+")
-_DASH = re.compile(r"\s(?:--|[–—])\s?|\s-\s|(?<=\))\s?[–—-]\s|:\s")
-# A photo caption of names and a participle: "Ghani Xi signing", "Xi Jinping pictured in Astana".
-_PARTICIPLE_CAPTION = re.compile(
-    r"(?:[A-Z][\w'’.-]*\s+){2,5}[a-z]+(?:ing|ed)(?:\s+[\w'’.-]+){0,3}"
-)
+# Bios are in the present tense: "was named chairman" is news, "is a senior fellow" a bio.
+_BIO_VERB = re.compile(r"\s+(?:is|are|serves as|serve as)\s+")
+BIO_ROLE_WINDOW = 8  # the role noun comes within this many words of the verb
+# The dash after a dateline; wire copy also writes "_" ("NAIROBI, Kenya (AP) _ ").
+_DASH = re.compile(r"\s(?:--|[–—])(?:\s|$)|\s[-_](?:\s|$)|(?<=\))\s?(?:--|[–—_-])(?:\s|$)|:\s")
+# A photo caption of names and a present participle: "Ghani Xi signing", "Xi and Putin
+# shaking hands". (Headlines use the past participle: "Confucius Institute launched in Albania".)
+_PARTICIPLE_CAPTION = re.compile(r"(?:[A-Z][\w'’.-]*\s+(?:and\s+)?){2,5}[a-z]{2,}ing(?:\s+[\w'’.-]+){0,3}")
 
 # "Kazakh13": a capitalised word (three letters or more, the last two lower-case) and
 # one to three digits, then no word character and no decimal part.
@@ -442,8 +444,8 @@ def _short_line_kind(text: str, line: _Line, cues: Cues, date_spans: list[tuple[
         return "byline"
     if _starts_with(folded, cues.navigation) or len(_MENU_SEP.findall(s)) >= 2:
         return "navigation"
-    if n_words <= CAPTION_WORDS and _PARTICIPLE_CAPTION.fullmatch(s):
-        return "caption"
+    if n_words <= CAPTION_WORDS and line.start > 0 and text[: line.start].strip() and _PARTICIPLE_CAPTION.fullmatch(s):
+        return "caption"  # not the document's first line, which is its title
     cue = _starts_with(folded, cues.caption_cues)
     if cue is not None:
         rest = folded[len(cue) :].lstrip()
@@ -559,7 +561,7 @@ def _is_bio(s: str, cues: Cues, n_sent: int) -> bool:
         return False
     first = _SENTENCE_END.search(s, verb.end())
     sentence = _fold(s[verb.end() : first.start() if first else len(s)])
-    return _has_role(sentence, cues)
+    return _has_role(" ".join(sentence.split()[:BIO_ROLE_WINDOW]), cues)
 
 
 def _has_role(folded: str, cues: Cues) -> bool:
@@ -573,10 +575,12 @@ def _dateline(
     """End of a dateline opening the paragraph: "DJIBOUTI, 10 March 2022 – ", "BEIJING (Reuters) - "."""
     window = text[start : min(end, start + DATELINE_PREFIX)]
     dash = _DASH.search(window)
-    if dash is None or dash.end() >= end - start:
+    if dash is None:
         return None
-    # The story goes on after the dash in prose, not in capitals (a heading "SOUTH – SOUTH ...").
-    story = _WORD.findall(text, start + dash.end(), min(end, start + dash.end() + 200))
+    # The story goes on after the dash in prose (on the same line or the next paragraph, as
+    # wire copy has it), not in capitals (a heading "SOUTH – SOUTH ...").
+    after = start + dash.end()
+    story = _WORD.findall(text, after, min(end, after + 200) if text[after:end].strip() else after + 200)
     if len(story) < 3 or not any(w[:1].islower() for w in story):
         return None
     prefix = window[: dash.start()]
