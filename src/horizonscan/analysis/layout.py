@@ -21,8 +21,9 @@ blanks them with spaces of the same length, so the NLP passes read "Kazakh" whil
 every offset still indexes the original text; :func:`restore_text` puts the
 original characters back into every record's ``text``.
 
-Pure and linear in the text: a pass over lines with compiled patterns, no
-model of its own (the optional ``tag`` callable is the caller's tagger).
+Pure and linear in the text: a pass over lines with compiled patterns and no
+model (a tagger was tried for captions and did not help: spaCy's small model
+tags "signing" in "Ghani Xi signing" as a noun).
 """
 
 from __future__ import annotations
@@ -96,8 +97,9 @@ _DASH = re.compile(r"\s(?:--|[–—])(?:\s|$)|\s[-_](?:\s|$)|(?<=\))\s?(?:--|[�
 # shaking hands". (Headlines use the past participle: "Confucius Institute launched in Albania".)
 _PARTICIPLE_CAPTION = re.compile(r"(?:[A-Z][\w'’.-]*\s+(?:and\s+)?){2,5}[a-z]{2,}ing(?:\s+[\w'’.-]+){0,3}")
 
-# "Kazakh13": a capitalised word (three letters or more, the last two lower-case) and
-# one to three digits, then no word character and no decimal part.
+# "Kazakh13": a capitalised word, lower-case after its capital (three letters or more),
+# and one to three digits, then no word character and no decimal part ("G20", "H5N1",
+# "COVID19" and "2.5" are left alone).
 _LOOSE_MARKER = re.compile(r"(?<![\w])[A-Z][a-z\u00df-\u00ff]{2,}+(\d{1,3})(?![\w])(?![.,]\d)")
 
 T = TypeVar("T")
@@ -317,11 +319,11 @@ def find_layout(
             continue
         kind = None
         if len(para) == 1:
-            kind = _short_line_kind(text, first, cues, date_spans)
+            kind = _short_line_kind(text, first, cues, date_spans, lines[0].start)
         elif all(_words(text, ln) <= SHORT_LINE for ln in para):
             # A block of short lines ("PUBLISHED : ..." over "UPDATED : ..."): each line on its own.
             for ln in para:
-                line_kind = _short_line_kind(text, ln, cues, date_spans)
+                line_kind = _short_line_kind(text, ln, cues, date_spans, lines[0].start)
                 if line_kind is not None:
                     taken.add(Region(ln.start, ln.end, line_kind))
             continue
@@ -360,6 +362,10 @@ class _Taken:
         if i >= 0 and self._regions[i].end > start:
             return True
         return i + 1 < len(self._regions) and self._regions[i + 1].start < end
+
+    def kind_at(self, pos: int) -> str | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        return self._regions[i].kind if i >= 0 and self._regions[i].end > pos else None
 
     def add(self, r: Region) -> None:
         if r.end <= r.start or self.overlaps(r.start, r.end):
@@ -428,7 +434,11 @@ def _starts_with(folded: str, phrases: Iterable[str]) -> str | None:
 # -- short lines ------------------------------------------------------------------------
 
 
-def _short_line_kind(text: str, line: _Line, cues: Cues, date_spans: list[tuple[int, int]]) -> str | None:
+def _short_line_kind(
+    text: str, line: _Line, cues: Cues, date_spans: list[tuple[int, int]], first_line: int
+) -> str | None:
+    """The kind of a short line, if it is not body text; ``first_line`` is where the
+    document's first line (its title) starts."""
     s = text[line.start : line.end]
     n_words = len(_WORD.findall(s))
     if n_words > SHORT_LINE:
@@ -444,7 +454,7 @@ def _short_line_kind(text: str, line: _Line, cues: Cues, date_spans: list[tuple[
         return "byline"
     if _starts_with(folded, cues.navigation) or len(_MENU_SEP.findall(s)) >= 2:
         return "navigation"
-    if n_words <= CAPTION_WORDS and line.start > 0 and text[: line.start].strip() and _PARTICIPLE_CAPTION.fullmatch(s):
+    if n_words <= CAPTION_WORDS and line.start > first_line and _PARTICIPLE_CAPTION.fullmatch(s):
         return "caption"  # not the document's first line, which is its title
     cue = _starts_with(folded, cues.caption_cues)
     if cue is not None:
@@ -709,10 +719,7 @@ def _preambles(text: str, paragraphs: list[list[_Line]], taken: _Taken, cues: Cu
 
 
 def _region_of(taken: _Taken, para: list[_Line]) -> str | None:
-    for r in taken.sorted():
-        if r.start <= para[0].start < r.end:
-            return r.kind
-    return None
+    return taken.kind_at(para[0].start)
 
 
 def _is_prose(text: str, para: list[_Line], taken: _Taken) -> bool:
