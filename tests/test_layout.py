@@ -150,6 +150,8 @@ def test_line_kinds(line: str, kind: str) -> None:
         "In 2019, the ministry said “we will help”, and in 2020 it did (2020).",
         "Notes on a visit to Bishkek",
         "China signed loans worth $5 billion | officials said",
+        "Share of Chinese loans in Kyrgyz debt rises to 40 per cent",
+        "Video shows Chinese troops at the border",
     ],
 )
 def test_body_lines_stay_body(line: str) -> None:
@@ -190,6 +192,16 @@ def test_wire_dateline_on_its_own_line() -> None:
     assert regions(text) == [("dateline", "NAIROBI, Kenya (AP) _")]
     heading = "ICVA CASE STUDY #2\n\nSOUTH – SOUTH ENGAGEMENT\n\nShort summary of the study follows here.\n"
     assert regions(heading, is_place=lambda name: True) == []
+
+
+def test_hard_wrapped_prose_is_body() -> None:
+    text = (
+        "The loan agreement for the new power line was signed\n"
+        "by Chinese Premier Li Example and the Kyrgyz president\n"
+        "in Bishkek on 12 May 2021, officials said, and\n"
+        "Share of the cost will fall on the state budget.\n"
+    )
+    assert regions(text) == []
 
 
 def test_reference_heading_in_several_languages() -> None:

@@ -61,6 +61,7 @@ KEEPS_ACTORS = frozenset({"table"})
 KEEPS_PLACES = frozenset({"dateline", "table"})
 
 SHORT_LINE = 14  # words; captions, bylines, date lines and headings are shorter
+NAV_WORDS = 4  # a line opening with a one-word navigation cue ("Print", "Related") is this short
 SIGNATURE_LINE = 6  # words in each line of a name / role / organisation signature block
 BIO_MAX_WORDS = 120
 BIO_MAX_SENTENCES = 3
@@ -320,9 +321,11 @@ def find_layout(
         kind = None
         if len(para) == 1:
             kind = _short_line_kind(text, first, cues, date_spans, lines[0].start)
-        elif all(_words(text, ln) <= SHORT_LINE for ln in para):
+        elif all(_words(text, ln) <= SHORT_LINE for ln in para) and not _wrapped(text, para):
             # A block of short lines ("PUBLISHED : ..." over "UPDATED : ..."): each line on its own.
             for ln in para:
+                if text[ln.start].islower():
+                    continue  # "by Chinese Premier Li ..." goes on a sentence
                 line_kind = _short_line_kind(text, ln, cues, date_spans, lines[0].start)
                 if line_kind is not None:
                     taken.add(Region(ln.start, ln.end, line_kind))
@@ -415,6 +418,11 @@ def _paragraphs(lines: list[_Line]) -> list[list[_Line]]:
     return out
 
 
+def _wrapped(text: str, para: list[_Line]) -> bool:
+    """Hard-wrapped prose (a PDF's lines): half the lines or more go on in lower case."""
+    return 2 * sum(text[ln.start].islower() for ln in para[1:]) >= len(para) - 1 > 0
+
+
 def _words(text: str, line: _Line) -> int:
     return len(_WORD.findall(text, line.start, line.end))
 
@@ -452,7 +460,12 @@ def _short_line_kind(
     folded = _fold(s)
     if _is_byline(text, line, cues, date_spans):
         return "byline"
-    if _starts_with(folded, cues.navigation) or len(_MENU_SEP.findall(s)) >= 2:
+    nav = _starts_with(folded, cues.navigation)
+    # A one-word cue needs a short line or a colon: "Share this", "Tags: China", but not
+    # the headline "Share of Chinese loans in Kyrgyz debt rises".
+    if nav is not None and (" " in nav or n_words <= NAV_WORDS or folded[len(nav) :].lstrip().startswith(":")):
+        return "navigation"
+    if len(_MENU_SEP.findall(s)) >= 2:
         return "navigation"
     if n_words <= CAPTION_WORDS and line.start > first_line and _PARTICIPLE_CAPTION.fullmatch(s):
         return "caption"  # not the document's first line, which is its title
