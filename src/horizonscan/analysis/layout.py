@@ -87,7 +87,9 @@ _TIME = re.compile(r"^\d{1,2}[:.h]\d{2}(?:[:.]\d{2})?(?:am|pm|a\.m\.|p\.m\.)?$",
 _SENTENCE_END = re.compile(r"[.!?…][\"”’»)\]]*(?=\s+[\"“‘(]?[A-Z])")
 _MARKUP = re.compile(r"(?:<[!/?]?[^<>\n]{0,200}>\s*)+")
 _CELL_SEP = re.compile(r"\s\|\s|\t|\s{3,}")
-_MENU_SEP = re.compile(r"\s[|•·»]\s")
+# Menu items are split by bars or dots; a bullet (•) starts list items of the body.
+_MENU_SEP = re.compile(r"\s[|·»]\s")
+MENU_ITEM_WORDS = 3
 _NAME = re.compile(r"[A-Z][\w'’.-]+(?:\s+(?:[A-Z][\w'’.-]+|de|van|von|da|al|bin|el|le|la)){1,4}")
 # Bios are in the present tense: "was named chairman" is news, "is a senior fellow" a bio.
 _BIO_VERB = re.compile(r"\s+(?:is|are|serves as|serve as)\s+")
@@ -465,7 +467,8 @@ def _short_line_kind(
     # the headline "Share of Chinese loans in Kyrgyz debt rises".
     if nav is not None and (" " in nav or n_words <= NAV_WORDS or folded[len(nav) :].lstrip().startswith(":")):
         return "navigation"
-    if len(_MENU_SEP.findall(s)) >= 2:
+    items = _MENU_SEP.split(s)
+    if len(items) >= 3 and all(0 < len(_WORD.findall(item)) <= MENU_ITEM_WORDS for item in items):
         return "navigation"
     if n_words <= CAPTION_WORDS and line.start > first_line and _PARTICIPLE_CAPTION.fullmatch(s):
         return "caption"  # not the document's first line, which is its title
