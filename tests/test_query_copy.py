@@ -124,6 +124,13 @@ def test_a_failed_copy_leaves_the_target_as_it_was(tmp_path: Path, pg_store_url:
     assert "target is unchanged" in str(caught.value)
     assert seen.count("documents") >= 3  # batches before the bad row were written, then rolled back
     assert dump(pg_store_url) == empty
+    from typer.testing import CliRunner
+
+    from horizonscan.cli.app import app
+
+    res = CliRunner().invoke(app, ["db", "copy", "--from", a, "--to", pg_store_url, "--batch", "3"])
+    assert res.exit_code == 2 and "E309" in res.output and "NUL" in res.output, res.output  # one clear line, no traceback
+    assert dump(pg_store_url) == empty
 
     # append into a store with a document of its own: the same, nothing changes
     from horizonscan.ingest.normalise import clean_text, content_id
