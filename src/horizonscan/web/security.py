@@ -256,10 +256,6 @@ async def _json_error(send: Send, status: int, code: str, message: str, extra: l
     await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    pass
-
-
 class GuardMiddleware:
     """Client address from trusted proxies, headers on every response, body limits, and a rate limit for anonymous clients.
 
@@ -300,19 +296,31 @@ class GuardMiddleware:
                     await _json_error(send, 413, "E513", f"request body larger than {limit} bytes")
                     return
         received = 0
-        started = False
+        started = cut = refused = False
 
         async def limited_receive() -> dict[str, Any]:
-            nonlocal received
+            # The 413 is sent here, where the limit is crossed, and the app is told the client
+            # left: raising instead would reach the app's body parsing, which turns any error
+            # into its own 400 (FastAPI does for forms and JSON), so a streamed (chunked) body
+            # over the limit would never get its 413.
+            nonlocal received, cut, refused
+            if cut:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge()
+                    cut = True
+                    if not started:  # else the app's response is under way and keeps its status
+                        refused = True
+                        await _json_error(send, 413, "E513", f"request body larger than {limit} bytes")
+                    return {"type": "http.disconnect"}
             return message
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             nonlocal started
+            if refused:
+                return  # the app's own answer to the cut-off body: the client already has its 413
             if message["type"] == "http.response.start":
                 started = True
                 present = {k.lower() for k, _ in message.get("headers", [])}
@@ -322,11 +330,7 @@ class GuardMiddleware:
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, send_with_headers)
-        except _TooLarge:
-            if not started:
-                await _json_error(send, 413, "E513", f"request body larger than {limit} bytes")
+        await self.app(scope, limited_receive, send_with_headers)
 
     def _signed_in(self, scope: Scope) -> bool:
         if not _has_credentials(scope):
