@@ -8,12 +8,12 @@ function of the sentence, its mentions and the lexicon.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..records import DateMention, Event, EventActor, Mention, PlaceMention
 from . import cameo
-from .event_lexicon import Lexicon, Pattern
+from .event_lexicon import Lexicon, Pattern, nominal_verbs
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -52,6 +52,10 @@ class SentenceInput:
     mentions: tuple[Mention, ...]
     places: tuple[PlaceMention, ...]
     dates: tuple[DateMention, ...]
+    # Antecedents for "the bloc" / "it": the international organisation named last before the
+    # sentence, and the last actor or country named before it (events.antecedents).
+    last_igo: Mention | None = None
+    last_named: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -128,14 +132,15 @@ class SentenceCoder:
         for tok in self.doc:
             tag = tok.tag_
             trig = self.verb_trigger(tok) if tag.startswith("VB") or tag == "MD" else None
-            if trig is None and tag.startswith("NN"):
+            # A capitalised noun inside a name ("Network for Humanitarian Assistance") is no act.
+            if trig is None and tag in ("NN", "NNS"):
                 trig = self.noun_trigger(tok)
             if trig is not None:
                 found.append(trig)
         return found
 
     def verb_trigger(self, tok: "Token") -> Trigger | None:
-        lemmas = sorted(self.lx.verb_forms.get(tok.lower_, frozenset()))
+        lemmas = sorted(self.lx.verb_forms.get(tok.lower_, frozenset()) | self._own_lemma(tok, self.lx.verbs))
         best: tuple[int, int, Trigger] | None = None
         for lemma in lemmas:
             for pat in self.lx.verbs.get(lemma, ()):
@@ -148,7 +153,7 @@ class SentenceCoder:
         return best[2] if best else None
 
     def noun_trigger(self, tok: "Token") -> Trigger | None:
-        pats = self.lx.nouns.get(tok.lower_, ())
+        pats = self.lx.nouns.get(tok.lower_, ()) or self.lx.nouns.get(tok.lemma_.lower(), ()) or self.nominal(tok)
         best: Trigger | None = None
         for pat in pats:
             if pat.preps and not self.has_prep(tok, pat.preps):
@@ -163,6 +168,23 @@ class SentenceCoder:
             if best is None or (-pat.specificity, pat.order) < (-best.pattern.specificity, best.pattern.order):
                 best = Trigger(tok, pat)
         return best
+
+    def nominal(self, tok: "Token") -> tuple[Pattern, ...]:
+        """Patterns of the verb a noun nominalises ("Modi's attendance", "the establishment by
+        Beijing of"): only the verb's unconditioned patterns and those whose one condition is a
+        preposition, which the noun can carry too ("participation in"); object and actor conditions
+        do not carry over to a noun."""
+        for verb in nominal_verbs(tok.lemma_):
+            pats = tuple(replace(p, kind="noun") for p in self.lx.verbs.get(verb, ()) if _transfers_to_noun(p))
+            if pats:
+                return pats
+        return ()
+
+    @staticmethod
+    def _own_lemma(tok: "Token", known: "dict[str, object]") -> frozenset[str]:
+        """spaCy's lemma of the token when the dictionary knows it (any inflection, no list)."""
+        lemma = tok.lemma_.lower()
+        return frozenset((lemma,)) if lemma in known else frozenset()
 
     def has_prep(self, tok: "Token", preps: Sequence[str]) -> bool:
         return any(c.lower_ in preps for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative", "advmod"))
@@ -278,6 +300,9 @@ class SentenceCoder:
         return [EventActor(actor.text, None, c, actor.sector, actor.start, actor.end) for c in countries]
 
     def resolve(self, head: "Token") -> EventActor | None:
+        referent = self.referent(head)
+        if referent is not None:
+            return referent
         if head.lower_ in self.g.pronouns or head.tag_ in ("PRP", "PRP$", "WP", "WP$"):
             return None
         if head.lower_ in _OUTSIDE_NOUNS:  # "the fringe of Russia" lies outside Russia: no actor
@@ -312,6 +337,12 @@ class SentenceCoder:
                         m = self.mention_at(p) if p.dep_ == "pobj" else None
                         if m is not None and m.country:
                             country = m.country
+        if not country and not actor_id and sector:
+            # "heads of state from member nations of the SCO": a group of officials drawn from a
+            # named organisation acts for it.
+            m = self.nested_mention(head)
+            if m is not None:
+                actor_id, country = m.actor_id, m.country
         if not (actor_id or country or sector):
             return None
         if not (actor_id or country) and any(c.dep_ == "poss" and c.lower_ in self.g.pronouns for c in head.children):
@@ -326,6 +357,45 @@ class SentenceCoder:
             a, b = min(a, hm.start), max(b, hm.end)
             phrase = self.s.text[a:b]
         return EventActor(text=phrase, actor_id=actor_id, country=country, sector=sector, start=a, end=b)
+
+    def nested_mention(self, head: "Token", depth: int = 0) -> Mention | None:
+        """The first named actor inside the of/from phrases hanging off a noun (three deep)."""
+        if depth > 3:
+            return None
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    m = self.mention_at(p)
+                    if m is None or not (m.actor_id or m.country):
+                        m = next((x for x in self.mentions_in(self.off(p), self.off(p) + len(p.text))
+                                  if x.actor_id or x.country), None)
+                    if m is not None and (m.actor_id or m.country):
+                        return m
+                    found = self.nested_mention(p, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def referent(self, head: "Token") -> EventActor | None:
+        """The organisation or country a pronoun or "the bloc" points back to, if any."""
+        low = head.lower_
+        ante: Mention | None = None
+        if low in self.g.group_pronouns and head.tag_ in ("PRP", "PRP$"):
+            last = self.s.last_named
+            if last is not None and (last.country or (last.actor_id or "").startswith("igo:")):
+                ante = last
+        elif low in self.g.group_nouns and self.mention_at(head) is None:
+            dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
+            mods = [c for c in head.children if c.dep_ in ("amod", "compound", "nmod")]
+            if dets in (["the"], ["this"]) and not mods:
+                ante = self.s.last_igo
+        if ante is None:
+            return None
+        a = self.off(head)
+        return EventActor(text=head.text, actor_id=ante.actor_id, country=ante.country, sector=ante.sector,
+                          start=a, end=a + len(head.text))
 
     # ------------------------------------------------------------------ arguments
 
@@ -414,6 +484,15 @@ class SentenceCoder:
                         targets = self.prep_actors(c, self.g.agent_preps)
                         if targets:
                             break
+        if not targets and not passive and trig.object is not None:
+            # "offered Honduras loans": the parser reads a recipient named before the goods as a
+            # compound of them; a country name (not an adjective) there is the recipient.
+            for c in trig.object.children:
+                if c.dep_ == "compound" and c.tag_ == "NNP" and c.i < trig.object.i:
+                    m = self.mention_at(c)
+                    if m is not None and m.country and not any(a.country == m.country for a in sources):
+                        targets = self.actors_of(c)
+                        break
         if pat.reverse:
             givers = self.prep_actors(v, self.g.source_preps)
             if not givers and trig.object is not None:
@@ -681,7 +760,9 @@ class SentenceCoder:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
         elif (tinfo.symmetric or pat.mutual) and len(sources) > 1:
             pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
-        elif tinfo.target_optional:
+        elif tinfo.target_optional and trig.token.dep_ != "acl":
+            # A participle describing a thing ("the plant, built by a Chinese firm") is background
+            # unless it names whom the act concerned.
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
@@ -728,6 +809,10 @@ class SentenceCoder:
                 )
             )
         return events
+
+
+def _transfers_to_noun(p: Pattern) -> bool:
+    return not (p.objects or p.modifiers or p.object_actor or p.object_nonactor or p.reverse or p.mutual or p.source_prep)
 
 
 def _singular(word: str) -> str:
