@@ -133,7 +133,7 @@ class SentenceCoder:
             tag = tok.tag_
             trig = self.verb_trigger(tok) if tag.startswith("VB") or tag == "MD" else None
             # A capitalised noun inside a name ("Network for Humanitarian Assistance") is no act.
-            if trig is None and tag in ("NN", "NNS"):
+            if trig is None and tag in ("NN", "NNS") and not (tok.is_title and tok.i > 0 and not tok.nbor(-1).is_punct):
                 trig = self.noun_trigger(tok)
             if trig is not None:
                 found.append(trig)
