@@ -56,8 +56,11 @@ def _build(url: str, keys: list[str]) -> tuple[Any, dict[str, str]]:
                        reader="test.v1")
         store.write(doc, _analysis(text, (None, None, None, None, ments, pls, evs)), f"{key}.txt")
         ids[key] = doc.id
-        if coll:
-            accounts.add_documents(coll, [doc.id], [])
+    # into their collections after all are written: a copy is linked only to an original
+    # its own readers may read (store.writer._near_duplicate), here all are in default then
+    for key in keys:
+        if DOCS[key][4]:
+            accounts.add_documents(DOCS[key][4], [ids[key]], [])
     return store, ids
 
 

@@ -150,6 +150,14 @@ class Accounts:
     def principal(self, user: dict[str, Any], via: str) -> Principal:
         return Principal(user["name"], user["role"], user["id"], db.grants_of(self.engine, user["id"]), via)
 
+    def uploader_scope(self, user_id: int) -> frozenset[str]:
+        """What the owner of an upload job may read now (None: everything, for an admin);
+        a removed or deactivated user reads nothing."""
+        user = db.user_by_id(self.engine, user_id)
+        if user is None or not user["active"]:
+            return frozenset()
+        return self.principal(user, "upload").scope  # type: ignore[return-value]
+
     def authenticate(self, name: str, password: str) -> Principal | None:
         user = db.user_by_name(self.engine, name) if _NAME.match(name or "") else None
         if user is None or not user["active"]:

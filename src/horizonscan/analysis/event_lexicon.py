@@ -27,6 +27,11 @@ FILE_KEYS = {
     "noun_of", "goods", "target_preps",
 }
 VOWELS = set("aeiou")
+# Sub-folders of ``events/`` holding dictionaries generated at build time from open
+# event-data resources (scripts/build_event_dictionaries.py). They are read after the
+# hand-written files, and a verb the hand-written files define keeps only its
+# hand-written patterns: those were tuned and tested, the generated ones were not.
+GENERATED_DIRS = ("petrarch",)
 # Verbs the role rules look up by lemma besides the pattern and grammar verbs
 # (object-control verbs, copula, auxiliaries); the second spaCy pass has no
 # lemmatizer, so lemmas come from these word lists (``Lexicon.lemmas``).
@@ -300,6 +305,10 @@ def load_lexicon(events_dir: Path) -> Lexicon:
     grammar_data = _read(events_dir / "_grammar.yaml") or {}
     grammar = _grammar(grammar_data)
     irregular = {str(k).lower(): _words(v, f"_grammar.irregular.{k}") for k, v in (grammar_data.get("irregular") or {}).items()}
+    for sub in GENERATED_DIRS:
+        for k, v in ((_read(events_dir / sub / "_grammar.yaml") or {}).get("irregular") or {}).items():
+            key = str(k).lower()
+            irregular[key] = tuple(dict.fromkeys(irregular.get(key, ()) + _words(v, f"{sub}/_grammar.irregular.{k}")))
     agents: dict[str, str] = {}
     for sector, nouns in sorted((_read(events_dir / "agents.yaml") or {}).items()):
         for noun in _words(nouns, f"agents.{sector}"):
@@ -310,7 +319,10 @@ def load_lexicon(events_dir: Path) -> Lexicon:
     types: dict[str, TypeInfo] = {}
     requirements: list[tuple[frozenset[str], frozenset[str], int]] = []
     order = 0
-    for path in sorted(events_dir.glob("*.yaml")):
+    hand_verbs: set[str] = set()
+    type_files = [(p, False) for p in sorted(events_dir.glob("*.yaml"))]
+    type_files += [(p, True) for sub in GENERATED_DIRS for p in sorted((events_dir / sub).glob("*.yaml"))]
+    for path, generated in type_files:
         if not path.stem.isupper():
             continue
         data = _read(path)
@@ -318,17 +330,14 @@ def load_lexicon(events_dir: Path) -> Lexicon:
         if problems:
             raise HorizonscanError("E231 invalid event dictionary: " + "; ".join(problems))
         raw = path.stem
-        reported = data.get("fold_into") or raw
-        types[raw] = TypeInfo(
-            name=raw,
-            fold_into=data.get("fold_into"),
-            symmetric=bool(data.get("symmetric", False)),
-            target_optional=bool(data.get("target_optional", False)),
-            noun_of=data.get("noun_of", "source"),
-            modes=tuple((str(m), _words(ws, f"{raw}.modes.{m}")) for m, ws in (data.get("modes") or {}).items()),
-            default_mode=data.get("default_mode"),
-            target_preps=_words(data.get("target_preps"), f"{raw}.target_preps"),
-        )
+        if generated:
+            if raw not in types:  # a type only the generated data knows keeps its file's settings
+                types[raw] = _type_info(raw, data)
+            data = {"verbs": [e for e in data.get("verbs") or [] if str(e["verb"]).lower() not in hand_verbs]}
+        else:
+            hand_verbs.update(str(e["verb"]).lower() for e in data.get("verbs") or [])
+            types[raw] = _type_info(raw, data)
+        reported = types[raw].fold_into or raw
         for section, kind in (("verbs", "verb"), ("nouns", "noun")):
             for entry in data.get(section) or []:
                 lemma = str(entry[kind]).lower()
@@ -401,6 +410,19 @@ def load_lexicon(events_dir: Path) -> Lexicon:
         trigger_words=trigger_words,
         lemma_index={k: frozenset(v) for k, v in lemma_index.items()},
         form_requirements={k: tuple(sorted(v, key=lambda r: (r[3], r[1], r[2], sorted(r[0])))) for k, v in by_form.items()},
+    )
+
+
+def _type_info(raw: str, data: dict[str, Any]) -> TypeInfo:
+    return TypeInfo(
+        name=raw,
+        fold_into=data.get("fold_into"),
+        symmetric=bool(data.get("symmetric", False)),
+        target_optional=bool(data.get("target_optional", False)),
+        noun_of=data.get("noun_of", "source"),
+        modes=tuple((str(m), _words(ws, f"{raw}.modes.{m}")) for m, ws in (data.get("modes") or {}).items()),
+        default_mode=data.get("default_mode"),
+        target_preps=_words(data.get("target_preps"), f"{raw}.target_preps"),
     )
 
 

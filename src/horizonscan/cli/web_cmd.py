@@ -48,8 +48,10 @@ def serve(
     os.environ["HORIZONSCAN_DB"] = state.db
     os.environ["HORIZONSCAN_WEB_WORKERS"] = str(workers)  # each process enforces its share of the rate limits
     console.print(f"horizonscan on http://{host}:{port}  (database {state.db}; Ctrl+C to stop)")
-    uvicorn.run("horizonscan.web.server:app", host=host, port=port, workers=workers, proxy_headers=True,
-                forwarded_allow_ips="127.0.0.1", log_level="info", server_header=False)
+    # Forwarding headers are read by the app itself, from HORIZONSCAN_TRUSTED_PROXIES only
+    # (uvicorn's own reading would believe any client on 127.0.0.1).
+    uvicorn.run("horizonscan.web.server:app", host=host, port=port, workers=workers, proxy_headers=False,
+                log_level="info", server_header=False)
 
 
 @user_app.command("add")

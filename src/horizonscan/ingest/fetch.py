@@ -10,6 +10,7 @@ import ipaddress
 import socket
 import time
 from dataclasses import dataclass
+from typing import Callable
 from urllib.parse import urlsplit
 
 from ..errors import FetchError
@@ -46,24 +47,68 @@ def check_url(url: str) -> None:
         raise FetchError("E124 invalid URL (no host)")
 
 
-def check_public(host: str) -> None:
-    """Refuse hosts that resolve to loopback, private, link-local or other non-global addresses.
+Resolver = Callable[[str], list[str]]
+
+
+def system_resolver(host: str) -> list[str]:
+    """The addresses ``host`` resolves to (IP literals resolve to themselves)."""
+    infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    return list(dict.fromkeys(str(info[4][0]).split("%", 1)[0] for info in infos))
+
+
+def is_public(address: str) -> bool:
+    """True for a globally routable address; False for anything local, private or reserved.
+
+    An IPv6 address that carries an IPv4 one (IPv4-mapped, 6to4, the NAT64 prefix) is
+    judged by the IPv4 address inside, since that is what the packets finally reach.
+    """
+    ip = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return ip.ipv4_mapped.is_global
+        inner = ip.sixtofour or (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF) if ip in _NAT64 else None)
+        if inner is not None:
+            return ip.is_global and inner.is_global
+    return ip.is_global
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")
+
+
+def public_addresses(host: str, resolver: Resolver | None = None) -> list[str]:
+    """Resolve ``host`` once and return its addresses, or refuse (fail closed).
 
     A shared server must not let its users reach its own network through uploads of
-    URLs (server-side request forgery); every redirect hop is checked too.
+    URLs (server-side request forgery). A failed lookup refuses the URL rather than
+    letting a later, separate lookup decide where the connection goes.
     """
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return  # the request itself will fail with a clear E124
-    for info in infos:
-        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
-        if not address.is_global:
-            raise FetchError(f"E125 refusing to fetch a local or private address ({host})")
+        addresses = (resolver or system_resolver)(host)
+    except (OSError, UnicodeError, ValueError) as exc:
+        raise FetchError(f"E124 cannot look up host {host[:80]} ({_short(exc)})") from None
+    if not addresses:
+        raise FetchError(f"E124 cannot look up host {host[:80]} (no addresses)")
+    for address in addresses:
+        try:
+            public = is_public(address)
+        except ValueError:
+            public = False
+        if not public:
+            raise FetchError(f"E125 refusing to fetch a local or private address ({host[:80]})")
+    return addresses
 
 
-def fetch(url: str, settings: Settings | None = None) -> Fetched:
-    """GET ``url`` and return its body, or raise ``FetchError`` (E105, E108, E121-E124)."""
+def check_public(host: str, resolver: Resolver | None = None) -> None:
+    """Refuse hosts that resolve to loopback, private, link-local or other non-global addresses."""
+    public_addresses(host, resolver)
+
+
+def fetch(url: str, settings: Settings | None = None, resolver: Resolver | None = None) -> Fetched:
+    """GET ``url`` and return its body, or raise ``FetchError`` (E105, E108, E121-E125).
+
+    ``resolver`` (host name → addresses) replaces the system's DNS lookup; tests use it
+    to play a rebinding name server.
+    """
     settings = settings or Settings()
     check_url(url)
     import httpx
@@ -71,14 +116,27 @@ def fetch(url: str, settings: Settings | None = None) -> Fetched:
     timeout = settings.fetch_timeout
     deadline = time.monotonic() + TOTAL_TIMEOUTS * timeout
     limit = settings.max_bytes
-    client = httpx.Client(
-        follow_redirects=True,
-        max_redirects=settings.max_redirects,
-        timeout=httpx.Timeout(timeout),
-        headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
-        mounts={pattern: None for pattern in _LOOPBACK},
-        event_hooks={} if settings.fetch_private else {"request": [lambda request: check_public(request.url.host)]},
-    )
+    if settings.fetch_private:
+        client = httpx.Client(
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+            mounts={pattern: None for pattern in _LOOPBACK},
+        )
+    else:
+        # Every hop's name is checked before the request (fail closed), and a direct
+        # connection goes only to the addresses its own single lookup checked.
+        from .pinned import PinnedTransport
+
+        client = httpx.Client(
+            follow_redirects=True,
+            max_redirects=settings.max_redirects,
+            timeout=httpx.Timeout(timeout),
+            headers={"User-Agent": settings.user_agent, "Accept": ACCEPT},
+            transport=PinnedTransport(resolver),
+            event_hooks={"request": [lambda request: check_public(request.url.host, resolver)]},
+        )
     try:
         with client, client.stream("GET", url) as response:
             status = response.status_code

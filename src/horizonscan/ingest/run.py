@@ -66,9 +66,12 @@ def ingest(
     analyse: bool = True,
     on_item: Callable[[Outcome], None] | None = None,
     collections: Sequence[str] = (),
+    scope: frozenset[str] | None = None,
 ) -> Report:
     """Ingest every input; ``on_item`` is called after each outcome (progress bars).
-    New documents are put in ``collections`` (none: ``default``) as they are written."""
+    New documents are put in ``collections`` (none: ``default``) as they are written.
+    ``scope``: the collections the uploader may read (None: all); a stored document outside
+    it is never reported, attached or linked as this upload's duplicate (docs/security.md)."""
     report = Report()
 
     def done(outcome: Outcome) -> None:
@@ -86,7 +89,7 @@ def ingest(
             continue
         store.clear_failure(item.input)
         for doc in docs:
-            done(_store_one(doc, _label(item.input, doc, len(docs)), store, settings, analyse, collections))
+            done(_store_one(doc, _label(item.input, doc, len(docs)), store, settings, analyse, collections, scope))
     return report
 
 
@@ -101,10 +104,11 @@ def _label(input: str, doc: Document, siblings: int) -> str:
 
 
 def _store_one(doc: Document, label: str, store: Store, settings: Settings, analyse: bool,
-               collections: Sequence[str] = ()) -> Outcome:
-    if store.has_document(doc.id):
-        store.add_input(doc.id, label)
-        return Outcome(label, "duplicate", doc.id, title=doc.title.value)
+               collections: Sequence[str] = (), scope: frozenset[str] | None = None) -> Outcome:
+    doc_id, exists = store.resolve_id(doc.id, collections, scope)
+    if exists:  # a document the uploader may read: skip the analysis (the write checks again)
+        store.add_input(doc_id, label)
+        return Outcome(label, "duplicate", doc_id, title=doc.title.value)
     analysis = None
     if analyse:
         try:
@@ -112,9 +116,9 @@ def _store_one(doc: Document, label: str, store: Store, settings: Settings, anal
         except AnalysisError as exc:
             # Keep the document (searchable) and say why it has no analysis.
             store.record_failure(label, _one_line(exc), "analyse")
-    result = store.write(doc, analysis, label, collections)
+    result = store.write(doc, analysis, label, collections, scope)
     status = "near-duplicate" if result.near_duplicate_of else result.status
-    return Outcome(label, status, doc.id, title=doc.title.value, reason=result.near_duplicate_of)
+    return Outcome(label, status, result.document_id, title=doc.title.value, reason=result.near_duplicate_of)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -1,4 +1,8 @@
-"""Event exports: CSV, JSON and a GDELT/PHOENIX-style tab-separated layout."""
+"""Event exports: CSV, JSON and a GDELT/PHOENIX-style tab-separated layout.
+
+CSV and TSV cells pass through ``cells.spreadsheet_cell`` (no formula injection);
+JSON is data for programs and is written as stored.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from dataclasses import asdict
 from typing import Any, Iterable
 
 from ..query.records import EventRecord
+from .cells import spreadsheet_cell, spreadsheet_row
 
 # Column order of the tab-separated export, modelled on PHOENIX/GDELT event rows:
 # one event a line, date first, actors as text + code + country + sector, the
@@ -62,7 +67,7 @@ def events_tsv(rows: Iterable[EventRecord]) -> str:
     w.writeheader()
     for e in rows:
         row = _tsv_row(e)
-        row = {k: str(v).replace("\t", " ") for k, v in row.items()}
+        row = {k: spreadsheet_cell(str(v).replace("\t", " ")) for k, v in row.items()}
         w.writerow(row)
     return out.getvalue()
 
@@ -74,7 +79,7 @@ def events_csv(rows: Iterable[EventRecord]) -> str:
     w = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
     w.writeheader()
     for e in rows:
-        w.writerow(asdict(e))
+        w.writerow(spreadsheet_row(asdict(e)))
     return out.getvalue()
 
 

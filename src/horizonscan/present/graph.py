@@ -2,6 +2,8 @@
 
 GraphML is written with ``xml.etree`` (no graph library needed) and opens in Gephi,
 Cytoscape, yEd and networkx. Parquet needs ``pyarrow``, imported only when used.
+CSV cells pass through ``cells.spreadsheet_cell`` (no formula injection); JSON,
+Parquet and GraphML are for programs and keep values as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from ..query.records import Network
+from .cells import spreadsheet_cell
 
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 _TYPES = {str: "string", int: "long", float: "double"}
@@ -58,7 +61,7 @@ def to_csv(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None)
     writer = csv.DictWriter(out, fieldnames=cols, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows:
-        writer.writerow({k: ("" if v is None else v) for k, v in r.items()})
+        writer.writerow({k: ("" if v is None else spreadsheet_cell(v)) for k, v in r.items()})
     return out.getvalue()
 
 

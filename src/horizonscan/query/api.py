@@ -158,14 +158,18 @@ def find_documents(
 
 def search(
     store: HasEngine | Engine, text: str, filter: Filter | None = None, *, limit: int = 20,
-    cursor: str | None = None, scope: Scope = None,
+    cursor: str | None = None, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
 ) -> Page[SearchResult]:
     """Ranked full-text search (FTS5 bm25 / PostgreSQL ts_rank) with snippets.
+
+    Bounded like every other query (``timeout_ms``, E415); repeated words are dropped and
+    more than ``store.search.MAX_TERMS`` words are refused (E413) before any SQL.
 
     Ranked results have no stable key, so the cursor carries an offset. A query matching
     more than 1,000 readable documents is ranked among its newest 1,000 matches (ingest
     order; docs/query.md, "Search ranking bound"); fewer matches are all ranked.
     """
+    from ..store.search import TooManyTerms, parse_query
     from ..store.search import search as fts
 
     f = _filter(filter)
@@ -173,6 +177,11 @@ def search(
     if not isinstance(text, str) or not text.replace("\x00", "").strip() or len(text) > 1000:
         raise invalid(BAD_VALUE, "search text must be 1 to 1000 characters")
     limit, scope = _int("limit", limit, 1, MAX_PAGE), _scope(scope)
+    timeout_ms = _int("timeout_ms", timeout_ms, 1, MAX_TIMEOUT_MS)
+    try:
+        parse_query(text)
+    except TooManyTerms as exc:
+        raise invalid(BAD_VALUE, str(exc).removeprefix(BAD_VALUE).strip()) from None
     extra = sorted(f.used() - {"dates", "languages", "sources", "include_duplicates"})
     if extra or len(f.languages) > 1 or len(f.sources) > 1:
         raise invalid(UNKNOWN_FIELD, "search filters by date, one language and one source only")
@@ -188,7 +197,7 @@ def search(
         _engine(store), text, limit=limit + 1, offset=offset,
         date_from=d.start.isoformat() if d and d.start else None, date_to=d.end.isoformat() if d and d.end else None,
         language=f.languages[0] if f.languages else None, source=f.sources[0] if f.sources else None,
-        include_duplicates=f.include_duplicates, scope=scope,
+        include_duplicates=f.include_duplicates, scope=scope, timeout_ms=timeout_ms,
     )
     items = tuple(hits[:limit])
     return Page(items, cur.encode([offset + limit], qkey) if len(hits) > limit else None, limit)
@@ -447,7 +456,9 @@ def new_since(
             raise invalid(BAD_DATE, f"until {until} is before since {since}")
         new_days = (end - start).days + 1
         base_days = _int("baseline_days", baseline_days, 1, 36_600) if baseline_days is not None else 6 * new_days
-        base_from = start - dt.timedelta(days=base_days)
+        room = (start - dt.date.min).days  # since=0001-01-01 leaves no day for a baseline before it
+        base_from = start - dt.timedelta(days=min(base_days, room))
+        base_days = max(1, min(base_days, room))
         items = []
         for kind in kinds:
             rows = sq.window_rows(conn, kind, f, scope, base_from.isoformat(), start.isoformat(), end.isoformat(), MAX_GROUPS)
@@ -464,7 +475,8 @@ def new_since(
         info = sq.actor_info(conn, [i.key for i in items if i.kind == "actor"])
     items = [replace(i, label=info[i.key]["name"] or i.label) if i.kind == "actor" and i.key in info else i for i in items]
     items.sort(key=lambda i: (-i.ratio, -i.recent, i.kind, i.key))
-    return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(), (start - dt.timedelta(days=1)).isoformat(), tuple(items[:limit]))
+    return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(),
+                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]))
 
 
 def _label(kind: str, key: str, label: str | None) -> str:

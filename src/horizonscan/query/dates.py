@@ -67,6 +67,8 @@ def period_end(start: dt.date, cls: SpanClass) -> dt.date:
         return start
     months = {"month": 1, "quarter": 3, "year": 12}[cls]
     m = start.month - 1 + months
+    if start.year + m // 12 > dt.MAXYEAR:  # the calendar's last period (date_to=9999-12-31)
+        return dt.date.max
     return dt.date(start.year + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)
 
 

@@ -119,11 +119,19 @@ def update_user(engine: Engine, user_id: int, **values: Any) -> None:
         conn.execute(users.update().where(users.c.id == user_id).values(**allowed))
         if values.get("active") is False or "password_hash" in values:
             conn.execute(sessions.delete().where(sessions.c.user_id == user_id))
+        if "password_hash" in values:  # a new password also ends what the old one let anyone create
+            t = api_tokens.c
+            conn.execute(api_tokens.update().where(t.user_id == user_id, t.revoked_at.is_(None)).values(revoked_at=_now()))
 
 
 def user_by_name(engine: Engine, name: str) -> dict[str, Any] | None:
     with engine.connect() as conn:
         return _user(conn.execute(sa.select(users).where(users.c.name == name)).first())
+
+
+def user_by_id(engine: Engine, user_id: int) -> dict[str, Any] | None:
+    with engine.connect() as conn:
+        return _user(conn.execute(sa.select(users).where(users.c.id == user_id)).first())
 
 
 def list_users(engine: Engine) -> list[dict[str, Any]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -52,6 +53,42 @@ def create_engine(url: str) -> Engine:
     return engine
 
 
+def limit_statements(engine: Engine, timeout_ms: int) -> None:
+    """Stop every statement of ``engine`` that runs longer than ``timeout_ms`` (E415).
+
+    The web app calls this, so no request, whatever its route, holds a worker and a
+    connection for longer: PostgreSQL gets a session ``statement_timeout`` on each new
+    connection; SQLite a progress handler armed before each statement (it also bounds the
+    fetching of that statement's rows). Connections of ``queries.bounded`` keep their own,
+    per-request limit (they mark themselves in ``conn.info``).
+    """
+    if engine.dialect.name == "postgresql":
+        def _pg(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f"SET statement_timeout = {int(timeout_ms)}")
+            cur.close()
+            dbapi_conn.commit()  # outside a transaction, so a rollback keeps it
+
+        sa.event.listen(engine, "connect", _pg)
+        engine.dispose()  # pooled connections were opened before the listener
+        return
+    if engine.dialect.name != "sqlite":
+        return
+    from .queries import BOUNDED
+
+    def _arm(conn: Any, *_args: Any) -> None:
+        if conn.info.get(BOUNDED):
+            return
+        deadline = time.monotonic() + timeout_ms / 1000
+        conn.connection.driver_connection.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 2000)
+
+    def _disarm(dbapi_conn: Any, _record: Any) -> None:
+        dbapi_conn.set_progress_handler(None, 0)
+
+    sa.event.listen(engine, "before_cursor_execute", _arm)
+    sa.event.listen(engine, "checkin", _disarm)
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to ``revision`` with Alembic (idempotent)."""
     from alembic import command
@@ -79,8 +116,15 @@ class Store:
         self.dialect = engine.dialect.name
 
     # ---------------------------------------------------------------- writes
-    def write(self, doc: Document, analysis: Analysis | None, input: str, collections: Sequence[str] = ()) -> writer.WriteResult:
-        return writer.write_document(self.engine, doc, analysis, input, collections)
+    def write(self, doc: Document, analysis: Analysis | None, input: str, collections: Sequence[str] = (),
+              scope: frozenset[str] | None = None) -> writer.WriteResult:
+        return writer.write_document(self.engine, doc, analysis, input, collections, scope)
+
+    def resolve_id(self, content_id: str, collections: Sequence[str] = (),
+                   scope: frozenset[str] | None = None) -> tuple[str, bool]:
+        """The id an upload of this text gets for an uploader reading ``scope``, and whether it exists."""
+        with self.engine.connect() as conn:
+            return writer.resolve_id(conn, content_id, collections, scope)
 
     def add_input(self, doc_id: str, input: str) -> None:
         with self.engine.begin() as conn:

@@ -47,6 +47,10 @@ def _distance_km(lat1: float | None, lon1: float | None, lat2: float, lon2: floa
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
+# ``conn.info`` key of a connection whose statements ``bounded`` limits itself.
+BOUNDED = "horizonscan.bounded"
+
+
 @contextmanager
 def bounded(engine: Engine, timeout_ms: int) -> Iterator[Connection]:
     """A read connection whose statements stop after ``timeout_ms`` (E415).
@@ -65,17 +69,19 @@ def bounded(engine: Engine, timeout_ms: int) -> Iterator[Connection]:
                 raw.create_function("hs_distance_km", 4, _distance_km, deterministic=True)  # type: ignore[union-attr]
                 deadline = time.monotonic() + timeout_ms / 1000
                 raw.set_progress_handler(lambda: 1 if time.monotonic() > deadline else 0, 2000)  # type: ignore[union-attr]
+                conn.info[BOUNDED] = True  # an engine-wide limit (db.limit_statements) leaves this one alone
                 try:
                     yield conn
                 finally:
+                    conn.info.pop(BOUNDED, None)
                     raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
         except sa.exc.OperationalError as exc:
-            if _is_timeout(exc):
+            if is_timeout(exc):
                 raise QueryTimeout(f"E415 query took longer than {timeout_ms} ms; narrow the filter or raise the time limit") from None
             raise
 
 
-def _is_timeout(exc: sa.exc.OperationalError) -> bool:
+def is_timeout(exc: sa.exc.OperationalError) -> bool:
     orig = exc.orig
     if isinstance(orig, sqlite3.OperationalError):
         return "interrupted" in str(orig)

@@ -8,11 +8,12 @@ database except as a bound parameter or a quoted FTS string.
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from ..errors import HorizonscanError
 from ..records import Record
@@ -47,31 +48,90 @@ def like_literal(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def fts5_query(query: str) -> str:
-    """Translate a user query into a safe FTS5 expression.
+# A query is cut into at most this many distinct words (after repeated words and
+# phrases are dropped): each term costs the full-text index a posting-list walk, and
+# 500 copies of one word held a worker for minutes (issue 14). More is refused (E413).
+MAX_TERMS = 32
 
-    Words and "phrases" are ANDed, ``OR`` between two of them is kept, ``-word``
-    excludes. Every term is emitted as a quoted FTS5 string, so FTS syntax
-    characters typed by the user are inert. Returns "" when nothing is searchable.
-    """
-    positive: list[str] = []
-    negative: list[str] = []
+
+class TooManyTerms(HorizonscanError):
+    """A search with more words than MAX_TERMS once repeats are dropped; nothing was sent
+    to the database (the query layer answers it as a validation error, E413)."""
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """A user query as OR-alternatives of ANDed terms (each term a tuple of words, a
+    phrase when longer than one) and excluded terms, repeats removed."""
+
+    alternatives: tuple[tuple[tuple[str, ...], ...], ...]
+    excluded: tuple[tuple[str, ...], ...]
+
+    @property
+    def words(self) -> int:
+        return sum(len(t) for alt in self.alternatives for t in alt) + sum(len(t) for t in self.excluded)
+
+
+def parse_query(query: str, max_terms: int | None = MAX_TERMS) -> ParsedQuery:
+    """Words and "phrases" are ANDed, ``OR`` between two of them is kept (it binds more
+    loosely than AND, as in FTS5 and tsquery), ``-word`` excludes. A term repeated within
+    an alternative, an alternative repeated before the last one and a repeated exclusion
+    mean nothing more, so they are dropped; the meaning is unchanged. Raises
+    ``TooManyTerms`` (E413) when more than ``max_terms`` words remain."""
+    alternatives: list[list[tuple[str, ...]]] = [[]]
+    excluded: list[tuple[str, ...]] = []
     for m in _TOKEN.finditer(query):
         neg, phrase, word = m.group(1), m.group(2), m.group(3)
         if word == "OR":
-            if positive and positive[-1] != "OR":
-                positive.append("OR")
+            if alternatives[-1]:
+                alternatives.append([])
             continue
         if word is not None and word.startswith("-") and len(word) > 1:
             neg, word = "-", word[1:]
-        terms = re.findall(r"\w+", phrase if phrase is not None else word or "")
-        if terms:
-            (negative if neg else positive).append('"' + " ".join(terms) + '"')
-    while positive and positive[-1] == "OR":
-        positive.pop()
-    if not positive:
+        terms = tuple(re.findall(r"\w+", phrase if phrase is not None else word or ""))
+        if not terms:
+            continue
+        target = excluded if neg else alternatives[-1]
+        if terms not in target:
+            target.append(terms)
+    while alternatives and not alternatives[-1]:
+        alternatives.pop()
+    # exclusions bind to the last alternative (as FTS5's NOT and tsquery's ! do), so only
+    # the alternatives before it may be merged with their equals
+    kept: list[tuple[tuple[str, ...], ...]] = []
+    for alt in alternatives[:-1]:
+        if tuple(alt) not in kept:
+            kept.append(tuple(alt))
+    if alternatives:
+        kept.append(tuple(alternatives[-1]))
+    parsed = ParsedQuery(tuple(kept), tuple(excluded) if kept else ())
+    if max_terms is not None and parsed.words > max_terms:
+        raise TooManyTerms(f"E413 a search may have at most {max_terms} words once repeats are dropped "
+                           f"(this one has {parsed.words}); leave some out")
+    return parsed
+
+
+def fts5_query(query: str) -> str:
+    """Translate a user query into a safe FTS5 expression.
+
+    Every term is emitted as a quoted FTS5 string, so FTS syntax characters typed by
+    the user are inert. Returns "" when nothing is searchable.
+    """
+    parsed = parse_query(query)
+    if not parsed.alternatives:
         return ""  # FTS5 cannot match on exclusions alone
-    return " ".join(positive) + "".join(f" NOT {n}" for n in negative)
+    positive = " OR ".join(" ".join('"' + " ".join(t) + '"' for t in alt) for alt in parsed.alternatives)
+    return positive + "".join(' NOT "' + " ".join(t) + '"' for t in parsed.excluded)
+
+
+def websearch_query(query: str) -> str:
+    """The same query for PostgreSQL's ``websearch_to_tsquery``: quoted terms, ``or``,
+    ``-"excluded"``, so both backends parse what the user typed the same way."""
+    parsed = parse_query(query)
+    if not parsed.alternatives:
+        return ""
+    positive = " or ".join(" ".join('"' + " ".join(t) + '"' for t in alt) for alt in parsed.alternatives)
+    return positive + "".join(' -"' + " ".join(t) + '"' for t in parsed.excluded)
 
 
 def search(
@@ -86,7 +146,10 @@ def search(
     source: str | None = None,
     include_duplicates: bool = False,
     scope: "frozenset[str] | set[str] | None" = None,
+    timeout_ms: int | None = None,
 ) -> list[SearchHit]:
+    """Ranked hits; with ``timeout_ms`` every statement runs on a connection of the query
+    layer's time bound (E415), as every request's does."""
     # NUL cannot travel in PostgreSQL text; it means nothing in a query anyway.
     query = (query or "").replace("\x00", "")
     source = source.replace("\x00", "") if source else source
@@ -108,11 +171,25 @@ def search(
         filters.append(
             sa.or_(*(sa.func.lower(col).like(pattern, escape="\\") for col in (d.source, d.url, d.path)))
         )
-    if engine.dialect.name == "sqlite":
-        return _search_sqlite(engine, query, filters, _id_filters(include_duplicates, scope), limit, offset)
-    if engine.dialect.name == "postgresql":
-        return _search_pg(engine, query, filters + _id_filters(include_duplicates, scope)(d.id), limit, offset)
-    raise HorizonscanError(f"E403 full-text search is not available on {engine.dialect.name}")
+    if engine.dialect.name not in ("sqlite", "postgresql"):
+        raise HorizonscanError(f"E403 full-text search is not available on {engine.dialect.name}")
+    parse_query(query)  # too many words: refused before a connection is opened
+    with _connection(engine, timeout_ms) as conn:
+        if engine.dialect.name == "sqlite":
+            return _search_sqlite(conn, query, filters, _id_filters(include_duplicates, scope), limit, offset)
+        return _search_pg(conn, query, filters + _id_filters(include_duplicates, scope)(d.id), limit, offset)
+
+
+@contextmanager
+def _connection(engine: Engine, timeout_ms: int | None) -> Iterator[Connection]:
+    if timeout_ms is None:
+        with engine.connect() as conn:
+            yield conn
+        return
+    from .queries import bounded  # the query layer's bound: statement_timeout / progress handler
+
+    with bounded(engine, timeout_ms) as conn:
+        yield conn
 
 
 def _id_filters(include_duplicates: bool, scope: "frozenset[str] | set[str] | None") -> Callable[[Any], list[Any]]:
@@ -134,7 +211,7 @@ def _id_filters(include_duplicates: bool, scope: "frozenset[str] | set[str] | No
     return on
 
 
-def _search_sqlite(engine: Engine, query: str, filters: list, id_filters: Callable[[Any], list[Any]],  # type: ignore[type-arg]
+def _search_sqlite(conn: Connection, query: str, filters: list, id_filters: Callable[[Any], list[Any]],  # type: ignore[type-arg]
                    limit: int, offset: int) -> list[SearchHit]:
     """Rank first, on the FTS table alone when no filter needs document columns, then read
     titles and snippets for the page's rows only (a document row is large: reading one per
@@ -153,27 +230,26 @@ def _search_sqlite(engine: Engine, query: str, filters: list, id_filters: Callab
     where = [match, *filters, *id_filters(fts.c.document_id)]
     d = documents.c
     snippet = sa.func.snippet(sa.literal_column("documents_fts"), 2, HL_START, HL_END, "…", 24)
-    with engine.connect() as conn:
-        if RANK_AMONG is not None:
-            cut = conn.execute(sa.select(fts.c.rowid).select_from(src).where(*where)
-                               .order_by(fts.c.rowid.desc()).limit(1).offset(RANK_AMONG - 1)).scalar()
-            if cut is not None:  # at least RANK_AMONG matches: rank the newest only
-                where.append(fts.c.rowid >= cut)
-        q = (
-            sa.select(fts.c.rowid, fts.c.document_id, rank.label("rank"))
-            .select_from(src)
-            .where(*where)
-            .order_by(rank, fts.c.document_id)
-            .limit(limit)
-            .offset(offset)
-        )
-        ranked = conn.execute(q).all()
-        if not ranked:
-            return []
-        rowids = [r.rowid for r in ranked]
-        snippets = dict(conn.execute(sa.select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(rowids))).all())
-        docs = {r.id: r for r in conn.execute(sa.select(d.id, d.title, d.published, d.language, d.source)
-                                                  .where(d.id.in_([r.document_id for r in ranked])))}
+    if RANK_AMONG is not None:
+        cut = conn.execute(sa.select(fts.c.rowid).select_from(src).where(*where)
+                           .order_by(fts.c.rowid.desc()).limit(1).offset(RANK_AMONG - 1)).scalar()
+        if cut is not None:  # at least RANK_AMONG matches: rank the newest only
+            where.append(fts.c.rowid >= cut)
+    q = (
+        sa.select(fts.c.rowid, fts.c.document_id, rank.label("rank"))
+        .select_from(src)
+        .where(*where)
+        .order_by(rank, fts.c.document_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    ranked = conn.execute(q).all()
+    if not ranked:
+        return []
+    rowids = [r.rowid for r in ranked]
+    snippets = dict(conn.execute(sa.select(fts.c.rowid, snippet).where(match, fts.c.rowid.in_(rowids))).all())
+    docs = {r.id: r for r in conn.execute(sa.select(d.id, d.title, d.published, d.language, d.source)
+                                              .where(d.id.in_([r.document_id for r in ranked])))}
     return [SearchHit(r.document_id, docs[r.document_id].title, docs[r.document_id].published, docs[r.document_id].language,
                       docs[r.document_id].source, snippets[r.rowid], float(r.rank)) for r in ranked]
 
@@ -181,8 +257,11 @@ def _search_sqlite(engine: Engine, query: str, filters: list, id_filters: Callab
 PG_DOC = "to_tsvector('simple', coalesce(documents.title, '') || ' ' || documents.text)"
 
 
-def _search_pg(engine: Engine, query: str, filters: list, limit: int, offset: int) -> list[SearchHit]:  # type: ignore[type-arg]
-    tsq = sa.func.websearch_to_tsquery("simple", query)
+def _search_pg(conn: Connection, query: str, filters: list, limit: int, offset: int) -> list[SearchHit]:  # type: ignore[type-arg]
+    text = websearch_query(query)
+    if not text:
+        return []
+    tsq = sa.func.websearch_to_tsquery("simple", text)
     vec = sa.literal_column(PG_DOC)
     rank = sa.func.ts_rank(vec, tsq)
     head = sa.func.ts_headline(
@@ -201,5 +280,4 @@ def _search_pg(engine: Engine, query: str, filters: list, limit: int, offset: in
         .limit(limit)
         .offset(offset)
     )
-    with engine.connect() as conn:
-        return [SearchHit(r.id, r.title, r.published, r.language, r.source, r.snippet, -float(r.rank)) for r in conn.execute(q)]
+    return [SearchHit(r.id, r.title, r.published, r.language, r.source, r.snippet, -float(r.rank)) for r in conn.execute(q)]

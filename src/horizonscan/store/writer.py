@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+from dataclasses import dataclass, replace
 from typing import Any, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from ..errors import StoreError
 from ..records import Analysis, Document, Event
 from . import neardup, summary
+from .accounts import DEFAULT_COLLECTION
 from .schema import (
     actors,
     citations,
@@ -29,6 +32,12 @@ from .schema import (
 # Events of the same type between the same actors, at the same place (country),
 # whose dates start within this many days of each other are one real-world event.
 CLUSTER_WINDOW_DAYS = 7
+
+
+# How many collection-private copies of one text may exist for one set of target
+# collections (each a fresh id, see ``resolve_id``); one is the rule, more only when the
+# earlier copy was moved out of the uploader's sight.
+MAX_PRIVATE_COPIES = 8
 
 
 @dataclass(frozen=True)
@@ -66,19 +75,53 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
+def private_id(content_id: str, collections: Sequence[str], n: int) -> str:
+    """The id of the ``n``-th collection-private copy of a text (16 hex digits, like a content id)."""
+    domain = ",".join(sorted(set(collections))) or DEFAULT_COLLECTION
+    return hashlib.sha256(f"{content_id}\x1f{domain}\x1f{n}".encode()).hexdigest()[:16]
+
+
+def resolve_id(conn: Connection, content_id: str, collections: Sequence[str] = (),
+               scope: frozenset[str] | None = None) -> tuple[str, bool]:
+    """The id an upload of this text gets, and whether that document exists already.
+
+    Content identity is global, visibility is not (docs/security.md): the stored document
+    with the content id is this upload's duplicate only when the uploader's ``scope`` (None:
+    everything) may read it. Otherwise the upload becomes a document of its own, under an
+    id derived from the content id and the target collections, so that nothing tells the
+    uploader another collection holds the text and nothing of theirs is attached to it.
+    Deterministic: the same upload into the same collections finds its own copy again.
+    """
+    from .accounts import scope_clause
+
+    for n in range(MAX_PRIVATE_COPIES):
+        doc_id = content_id if n == 0 else private_id(content_id, collections, n)
+        if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id)).first() is None:
+            return doc_id, False
+        visible = scope_clause(documents.c.id, scope)
+        if visible is None or conn.execute(sa.select(documents.c.id).where(documents.c.id == doc_id, visible)).first():
+            return doc_id, True
+    raise StoreError(f"E308 too many private copies of document {content_id} in {','.join(collections) or DEFAULT_COLLECTION}")
+
+
 def write_document(engine: Engine, doc: Document, analysis: Analysis | None, input: str,
-                   collections: Sequence[str] = ()) -> WriteResult:
+                   collections: Sequence[str] = (), scope: frozenset[str] | None = None) -> WriteResult:
     """Insert ``doc`` with its analysis in one transaction; a known id only records the input.
 
     ``collections``: put a new document in these collections in the same transaction (an
     upload into a private collection is never visible in ``default``, not even for a moment).
+    ``scope``: the collections the uploader may read (None: all). A stored document the
+    uploader may not read is never this upload's duplicate or near-duplicate original
+    (``resolve_id``, ``_near_duplicate``); the result's ``document_id`` is the id written.
     """
     sig = neardup.signature(doc.text)
     with engine.begin() as conn:
-        if conn.execute(sa.select(documents.c.id).where(documents.c.id == doc.id)).first() is not None:
-            add_input(conn, doc.id, input)
-            return WriteResult("duplicate", doc.id)
-        original, sim = _near_duplicate(conn, sig) if sig is not None else (None, None)
+        doc_id, exists = resolve_id(conn, doc.id, collections, scope)
+        if exists:
+            add_input(conn, doc_id, input)
+            return WriteResult("duplicate", doc_id)
+        doc = replace(doc, id=doc_id)
+        original, sim = _near_duplicate(conn, sig, collections) if sig is not None else (None, None)
         conn.execute(documents.insert().values(**_document_row(doc, analysis, original, sim)))
         add_input(conn, doc.id, input)
         for collection in sorted(set(collections)):
@@ -129,8 +172,22 @@ def _document_row(doc: Document, analysis: Analysis | None, original: str | None
     return {k: _no_nul(v) for k, v in row.items()}
 
 
-def _near_duplicate(conn: Connection, sig: Any) -> tuple[str | None, float | None]:
-    """The earliest stored original this signature nearly duplicates, if any."""
+def _visible_to(conn: Connection, doc_id: str, target: set[str]) -> bool:
+    """Whether every reader of the ``target`` collections may read ``doc_id``: it is in each
+    of them (a document in no collection is in ``default``)."""
+    listed = set(conn.execute(sa.select(collection_documents.c.collection_id)
+                              .where(collection_documents.c.document_id == doc_id)).scalars())
+    return target <= (listed or {DEFAULT_COLLECTION})
+
+
+def _near_duplicate(conn: Connection, sig: Any, collections: Sequence[str] = ()) -> tuple[str | None, float | None]:
+    """The stored original this signature nearly duplicates, if any.
+
+    Only originals every reader of the new document's collections may read count: a copy
+    is hidden behind its original in searches and counts, so a link to a document of
+    another collection would hide the uploader's own document and tell them the other's id.
+    """
+    target = set(collections) or {DEFAULT_COLLECTION}
     keys = set(neardup.band_keys(sig))
     rows = conn.execute(
         sa.select(lsh_bands.c.document_id, lsh_bands.c.band, lsh_bands.c.key).where(lsh_bands.c.key.in_(sorted(k for _, k in keys)))
@@ -142,13 +199,15 @@ def _near_duplicate(conn: Connection, sig: Any) -> tuple[str | None, float | Non
         if row is None:
             continue
         sim = neardup.similarity(sig, neardup.from_bytes(row.signature))
-        if sim >= neardup.THRESHOLD and (best is None or sim > best[0]):
-            best = (sim, cand)
+        if sim < neardup.THRESHOLD or (best is not None and sim <= best[0]):
+            continue
+        # Link to the root original, never to another copy; both must be visible.
+        root = conn.execute(sa.select(documents.c.duplicate_of).where(documents.c.id == cand)).scalar() or cand
+        if _visible_to(conn, cand, target) and _visible_to(conn, root, target):
+            best = (sim, root)
     if best is None:
         return None, None
-    # Link to the root original, never to another copy.
-    root = conn.execute(sa.select(documents.c.duplicate_of).where(documents.c.id == best[1])).scalar()
-    return (root or best[1]), best[0]
+    return best[1], best[0]
 
 
 def _rows(table: sa.Table, doc_id: str, records: Any) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..accounts import Accounts, AccountError
@@ -27,8 +28,9 @@ from ..errors import HorizonscanError
 from ..query import QueryError
 from ..settings import Settings
 from ..store import open_store
+from ..store.db import limit_statements
 from .authz import AuthError, principal
-from .security import CSRF_COOKIE, GuardMiddleware, RateLimiter, new_token
+from .security import CSRF_COOKIE, GuardMiddleware, LoginThrottle, RateLimiter, new_token, parse_networks
 
 HERE = Path(__file__).parent
 API = "/api/v1"
@@ -57,7 +59,10 @@ class WebConfig:
     max_upload: int = field(default_factory=lambda: int(os.environ.get("HORIZONSCAN_MAX_UPLOAD", 50 * 1024 * 1024)))
     max_body: int = 64 * 1024  # every request that is not an upload
     anonymous_per_minute: int = 120
-    failed_logins: int = 10  # per client address and per user name, per 15 minutes
+    failed_logins: int = 10  # per client address, and per account before its delays start, per 15 minutes
+    # Reverse proxies whose X-Forwarded-For / Forwarded headers are believed (addresses or
+    # networks, comma-separated); from any other peer they are ignored (docs/security.md).
+    trusted_proxies: str = field(default_factory=lambda: os.environ.get("HORIZONSCAN_TRUSTED_PROXIES", ""))
     analyse_uploads: bool = True
     fetch_urls: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_WEB_FETCH", "1") != "0")
     secure_cookies: bool | None = None  # None: when the request came over https
@@ -66,6 +71,9 @@ class WebConfig:
     workers: int = field(default_factory=lambda: max(1, int(os.environ.get("HORIZONSCAN_WEB_WORKERS", "1") or 1)))
     job_poll_s: float = 2.0  # how often an idle upload worker looks for jobs
     job_stale_s: float = 60.0  # a running job without a heartbeat for this long is resumed by another worker
+    # Every statement of the app (requests and upload workers) stops after this long (E415;
+    # docs/security.md, "Bounded requests"); queries keep their own, shorter limit.
+    statement_timeout_ms: int = field(default_factory=lambda: int(os.environ.get("HORIZONSCAN_STATEMENT_TIMEOUT_MS", 30_000)))
 
 
 def default_upload_dir(db_url: str) -> Path:
@@ -88,6 +96,8 @@ def per_worker(limit: int, workers: int) -> int:
 def create_app(db_url: str, config: WebConfig | None = None, settings: Settings | None = None) -> FastAPI:
     config = config or WebConfig()
     store = open_store(db_url)
+    if config.statement_timeout_ms:
+        limit_statements(store.engine, config.statement_timeout_ms)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -112,7 +122,9 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     if config.upload_dir is None:
         config.upload_dir = default_upload_dir(db_url)
     app.state.config = config
-    app.state.login_limiter = RateLimiter(per_worker(config.failed_logins, config.workers), 15 * 60)
+    trusted_proxies = parse_networks(config.trusted_proxies)  # a typo stops the start-up, not the limits
+    failed_logins = per_worker(config.failed_logins, config.workers)
+    app.state.login_throttle = LoginThrottle(failed_logins, failed_logins)
     from .jobs import JobRunner
 
     app.state.jobs = JobRunner(app.state, poll_s=config.job_poll_s, stale_s=config.job_stale_s)
@@ -127,8 +139,17 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
     anonymous_limit = per_worker(config.anonymous_per_minute, config.workers)
     anonymous = RateLimiter(anonymous_limit, 60) if anonymous_limit else None
     app.add_middleware(GuardMiddleware, max_body=config.max_body, max_upload=config.max_upload,
-                       upload_paths=("/upload", f"{API}/uploads"), anonymous=anonymous)
+                       upload_paths=("/upload", f"{API}/uploads"), anonymous=anonymous,
+                       trusted_proxies=trusted_proxies, signed_in=_signed_in)
     return app
+
+
+def _signed_in(scope: dict[str, Any]) -> bool:
+    """Whether a request's session cookie or token is valid (the answer is kept for the route)."""
+    try:
+        return principal(Request(scope)) is not None
+    except AuthError:
+        return False
 
 
 def _templates() -> Jinja2Templates:
@@ -187,7 +208,10 @@ def _safe_next(request: Request) -> str:
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(AuthError)
     async def _auth(request: Request, exc: AuthError) -> Response:
-        return error_response(request, exc.status, exc.code, exc.message)
+        response = error_response(request, exc.status, exc.code, exc.message)
+        if exc.retry_after is not None:
+            response.headers["retry-after"] = str(exc.retry_after)
+        return response
 
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError) -> Response:
@@ -216,6 +240,15 @@ def _handlers(app: FastAPI) -> None:
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         code = {404: "E404", 405: "E405", 413: "E513"}.get(exc.status_code, f"E{exc.status_code}")
         return error_response(request, exc.status_code, code, STATUS_TEXT.get(exc.status_code, "error"))
+
+    @app.exception_handler(OperationalError)
+    async def _database(request: Request, exc: OperationalError) -> Response:
+        from ..store.queries import is_timeout
+
+        if is_timeout(exc):  # a statement ran into the app's statement limit
+            return error_response(request, 503, "E415", "the request took longer than its time limit")
+        log.exception("database error on %s %s", request.method, request.url.path)
+        return error_response(request, 500, "E500", "internal error")
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:

@@ -27,9 +27,10 @@ POLICIES = ("public", "read", "upload", "admin")
 class AuthError(Exception):
     """401 (not signed in) or 403 (signed in, not allowed); rendered by the app's handlers."""
 
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(self, status: int, code: str, message: str, retry_after: int | None = None) -> None:
         super().__init__(message)
         self.status, self.code, self.message = status, code, message
+        self.retry_after = retry_after  # seconds, sent as Retry-After (429)
 
 
 def principal(request: Request) -> Principal | None:
@@ -73,10 +74,19 @@ class Require:
         if request.method not in ("GET", "HEAD", "OPTIONS") and who.via == "session":
             check_csrf(request, await _form_token(request))
         if self.policy == "upload" and not who.can_upload:
+            if _deletes(request):  # deleting needs the upload roles too; say what was refused
+                raise AuthError(403, "E531", "your role may not delete documents (editors and admins may)")
             raise AuthError(403, "E523", "your role may not upload")
         if self.policy == "admin" and not who.is_admin:
             raise AuthError(403, "E524", "administrators only")
         return who
+
+
+def _deletes(request: Request) -> bool:
+    """A request to delete a document (the API's DELETE, the page's POST .../delete)."""
+    path = request.url.path
+    return path.startswith(("/documents/", "/api/v1/documents/")) and (
+        request.method == "DELETE" or (request.method == "POST" and path.endswith("/delete")))
 
 
 async def _form_token(request: Request) -> str | None:

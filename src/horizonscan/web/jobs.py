@@ -139,8 +139,10 @@ class JobRunner:
         spool = str(job["spool"]).rstrip("/") + "/"
         try:
             # new documents go into the job's collection in their own write transaction
+            # duplicates only among what the uploader may read (docs/security.md)
+            scope = self.state.accounts.uploader_scope(job["user_id"])
             report = ingest([item["input"]], self.state.store, self.state.settings, analyse=bool(job["analyse"]),
-                            collections=[job["collection_id"]])
+                            collections=[job["collection_id"]], scope=scope)
             outcomes = report.outcomes
             stored = [o.document_id for o in outcomes if o.document_id]
             duplicates = [o.document_id for o in outcomes if o.document_id and o.status == "duplicate"]

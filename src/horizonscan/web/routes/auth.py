@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated, Any
 from urllib.parse import unquote
 
 from fastapi import APIRouter, Form, Request
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
@@ -15,6 +17,8 @@ from ..authz import AuthError, require, user
 from ..security import CSRF_COOKIE, SESSION_COOKIE, client_ip, same
 
 router = APIRouter()
+# Ids are database integers: a longer number is refused (422) rather than overflowing the driver.
+TokenId = Annotated[int, PathParam(ge=1, le=2**62, description="token id")]
 
 
 def _next(raw: str | None) -> str:
@@ -38,18 +42,19 @@ def login(
 ) -> Response:
     if not same(csrf_token, request.cookies.get(CSRF_COOKIE)):
         raise AuthError(403, "E525", "form expired or forged (CSRF check failed); reload the page")
-    limiter = request.app.state.login_limiter
+    throttle = request.app.state.login_throttle
     ip = client_ip(request.scope)
-    keys = (f"ip:{ip}", f"user:{username.casefold()}")
-    if any(limiter.blocked(k) for k in keys):
-        raise AuthError(429, "E529", "too many failed sign-ins; wait and try again")
+    wait = throttle.wait(ip, username)
+    if wait > 0:  # checked before the password, so a throttled guess reveals nothing
+        seconds = math.ceil(wait)
+        raise AuthError(429, "E529", f"too many failed sign-ins; try again in {seconds} s", retry_after=seconds)
     accounts = request.app.state.accounts
     who = accounts.authenticate(username, password)
     if who is None:
-        for k in keys:
-            limiter.hit(k)
+        throttle.failed(ip, username)
         accounts.audit("login-failed", None, target=username[:64], ip=ip)
         return page(request, "login.html", {"next": _next(next), "failed": True}, status=401)
+    throttle.succeeded(ip, username)
     sid, _csrf = accounts.open_session(who)
     accounts.audit("login", who, ip=ip)
     response = RedirectResponse(_next(next), status_code=303)
@@ -88,7 +93,7 @@ def account_new_token(request: Request, label: Annotated[str, Form(max_length=64
 
 
 @router.post("/account/tokens/{token_id}/revoke", dependencies=[require("read")], include_in_schema=False)
-def account_revoke(request: Request, token_id: int) -> Response:
+def account_revoke(request: Request, token_id: TokenId) -> Response:
     _revoke(request, user(request), token_id)
     return RedirectResponse("/account", status_code=303)
 
@@ -140,7 +145,7 @@ def api_new_token(request: Request, body: TokenIn) -> dict[str, str]:
 
 
 @router.delete(f"{API}/tokens/{{token_id}}", dependencies=[require("read")], tags=["account"], status_code=204)
-def api_revoke(request: Request, token_id: int) -> Response:
+def api_revoke(request: Request, token_id: TokenId) -> Response:
     """Revoke one of your tokens (admins: any token)."""
     _revoke(request, user(request), token_id)
     return Response(status_code=204)

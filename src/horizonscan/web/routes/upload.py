@@ -31,7 +31,9 @@ def _save(files: list[UploadFile], folder: Path, limit: int) -> list[tuple[str, 
     """Write uploads to ``folder``: (original name, saved path or None, error)."""
     out: list[tuple[str, Path | None, str | None]] = []
     for i, up in enumerate(files):
-        original = (up.filename or f"file-{i}").replace("\\", "/").rsplit("/", 1)[-1][:200] or f"file-{i}"
+        # control characters (NUL above all: PostgreSQL text cannot hold it) never reach the job's rows
+        name = "".join(ch for ch in (up.filename or "") if ch >= " " and ch != "\x7f")
+        original = (name or f"file-{i}").replace("\\", "/").rsplit("/", 1)[-1][:200] or f"file-{i}"
         safe = _SAFE.sub("_", original).lstrip(".") or f"file-{i}"
         path = folder / f"{i:02d}-{safe}"
         size = 0
