@@ -135,6 +135,7 @@ class Grammar:
     pronouns: frozenset[str]
     group_nouns: frozenset[str] = frozenset()
     group_pronouns: frozenset[str] = frozenset()
+    person_pronouns: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -296,6 +297,7 @@ def _grammar(data: dict[str, Any]) -> Grammar:
         pronouns=fs("pronouns"),
         group_nouns=fs("group_nouns"),
         group_pronouns=fs("group_pronouns"),
+        person_pronouns=fs("person_pronouns"),
     )
 
 

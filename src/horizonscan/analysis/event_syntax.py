@@ -386,6 +386,10 @@ class SentenceCoder:
             last = self.s.last_named
             if last is not None and (last.country or (last.actor_id or "").startswith("igo:")):
                 ante = last
+        elif low in self.g.person_pronouns and head.tag_ in ("PRP", "PRP$"):
+            last = self.s.last_named
+            if last is not None and (last.actor_id or "").startswith("person:"):
+                ante = last
         elif low in self.g.group_nouns and self.mention_at(head) is None:
             dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
             mods = [c for c in head.children if c.dep_ in ("amod", "compound", "nmod")]
@@ -539,10 +543,22 @@ class SentenceCoder:
                     for c in side.children:
                         if c.dep_ == "poss":
                             sources = self.actors_of(c)
-        if not sources and n.dep_ in ("dobj", "nsubjpass") and n.head.tag_.startswith("VB"):
-            sources, inherited = self.subject_of(n.head)
-            if n.dep_ == "nsubjpass":
-                sources = self.prep_actors(n.head, self.g.agent_preps)
+        # "a series of webinars", "a consistent level of engagement": the act's phrase is
+        # the one the measure word heads.
+        phrase = n
+        while phrase.dep_ == "pobj" and phrase.head.lower_ == "of" and phrase.head.head.pos_ == "NOUN" \
+                and phrase.head.head.i < phrase.i and self.mention_at(phrase.head.head) is None:
+            phrase = phrase.head.head
+        if not sources and phrase.dep_ in ("dobj", "nsubjpass") and phrase.head.tag_.startswith("VB"):
+            sources, inherited = self.subject_of(phrase.head)
+            if phrase.dep_ == "nsubjpass":
+                sources = self.prep_actors(phrase.head, self.g.agent_preps)
+        if not sources and phrase.dep_ == "pobj" and phrase.head.dep_ == "prep" and phrase.head.head.tag_.startswith("VB"):
+            # "the Amity Foundation participated in a series of webinars", "took part in the
+            # summit": who took part in the act is the subject of the verb that governs it.
+            verb = phrase.head.head
+            if phrase.head.lower_ in ("in", "at") and not self.is_passive(verb):
+                sources, inherited = self.subject_of(verb)
         if not targets and n.dep_ == "dobj":
             targets = self.prep_actors(n.head, tpreps)
         if not targets and n.dep_ == "dobj" and n.head.lower_ in _CONTRACT_VERBS:
