@@ -232,3 +232,40 @@ def test_walk_through_the_workspace(server: Served, browser: Any, tmp_path: Path
     assert any(r["action"] == "delete" and r["user_name"] == "editor" and doc_url.endswith(r["target"]) for r in log)
 
     assert errors == [], errors  # no script errors, no CSP violations
+
+
+def test_event_link_opens_the_sentence_highlighted_and_in_view(server: Served, browser: Any) -> None:
+    """Clicking an event's sentence in the explorer opens its document scrolled to that
+    sentence, highlighted: the <mark> holds exactly the event's sentence and is on screen."""
+    base = server.base
+    page = browser.new_page(viewport={"width": 1000, "height": 420})  # short: most sentences start below the fold
+    page.goto(f"{base}/login")
+    page.fill("#username", "editor")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+    # the latest event of the longest documents: pick, through the API, one whose sentence lies far down
+    api = page.evaluate("() => fetch('/api/v1/events?limit=50&sort=-id').then((r) => r.json())")
+    far = max(api["items"], key=lambda e: e["sentence_start"])
+    assert far["link"] == f"/documents/{far['document_id']}?hl={far['sentence_start']}-{far['sentence_end']}#s-{far['sentence_start']}-{far['sentence_end']}"
+
+    page.goto(f"{base}/events?sort=-id")
+    link = page.locator(f".events-table a[href='{far['link']}']").first
+    assert link.count() == 1, "the explorer links the event to its sentence"
+    link.click()
+    page.wait_for_selector("mark.event-sentence")
+    anchor = f"s-{far['sentence_start']}-{far['sentence_end']}"
+    marked = " ".join(page.locator("mark.event-sentence").all_inner_texts())
+    assert " ".join(marked.split()) == " ".join(far["sentence"].split())
+    box = page.evaluate(
+        "(id) => { const r = document.getElementById(id).getBoundingClientRect(); return {top: r.top, page: r.top + scrollY, y: scrollY, h: innerHeight}; }",
+        anchor,
+    )
+    assert 0 <= box["top"] < box["h"], box  # scrolled into view, not left at the top of the document
+    assert box["page"] < box["h"] or box["y"] > 0, box  # below the fold: the page was scrolled to it
+    _shot(page, "09-event-sentence")
+
+    # the document's own event list links to the same highlight
+    side = page.locator(".events-side a.to-sentence").first
+    assert side.get_attribute("href").startswith("?hl=")

@@ -176,9 +176,16 @@ class EventPlace(Record):
 
 @dataclass(frozen=True, slots=True)
 class EventDate(Record):
+    """When the event happened: ``text`` is the expression it came from.
+
+    ``reported`` is True when the sentence gives no date of its own and the document's
+    publication date stands in (``text`` is then None): the event was reported by then.
+    """
+
     value: str
     precision: str
     text: str | None = None
+    reported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +207,13 @@ class Event(Record):
     confidence: float = 0.5
     cameo: str | None = None
     score: float = 0.0  # cooperation–conflict, -10..+10
+    # Money and counted things of the event's clause (analysis/amounts.py): amount in
+    # ``currency`` (ISO 4217), ``amount_usd`` only when that currency is USD (no conversion).
+    amount: float | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    quantity: float | None = None
+    unit: str | None = None  # the pack's unit name: "doses", "masks", "tonnes", "troops"
 
 
 @dataclass(frozen=True, slots=True)

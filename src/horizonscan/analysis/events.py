@@ -90,7 +90,7 @@ def code_events(
     """
     if not chunks:
         return []
-    from . import event_syntax
+    from . import amounts, event_syntax
     from .nlp import parse_sentences
 
     lexicon = lexicon_for(pack)
@@ -99,6 +99,8 @@ def code_events(
     if not spans:
         return []
     docs = parse_sentences([text[s0:s1] for s0, s1 in spans])
+    money = amounts.vocab_for(pack)
+    entities = amounts.entity_spans(chunks)
     coded: list[tuple[int, Event]] = []
     named = [m for m in ordered if m.actor_id or m.country]
     for (s0, s1), doc in zip(spans, docs):
@@ -114,7 +116,9 @@ def code_events(
             last_igo=last_igo,
             last_named=last_named,
         )
-        coded.extend(event_syntax.code_sentence(sentence, lexicon, pack))
+        found = event_syntax.code_sentence(sentence, lexicon, pack)
+        # Money and counts of each event's clause (analysis/amounts.py).
+        coded.extend(amounts.attach_amounts(found, doc, s0, amounts.find_amounts(text[s0:s1], money, s0, entities), money))
     return dedupe(coded)
 
 

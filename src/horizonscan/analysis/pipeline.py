@@ -18,7 +18,7 @@ from ..errors import AnalysisError
 from ..packs import load_pack
 from ..records import Analysis, Sentence
 from ..settings import get_settings
-from . import actors, citations, dates, events, places, themes
+from . import actors, citations, dates, event_dates, events, places, themes
 from .nlp import paragraph_spans, parse
 
 # Stored with every analysed document and printed by `analyse` and `show`: raise it whenever the
@@ -97,7 +97,11 @@ def analyse(
         found_dates = dates.find_dates(text, anchor)
         found_themes = themes.tag_themes(text, paragraph_spans(text), pk)
         found_citations = citations.find_citations(text, sentences)
-        found_events = events.code_events(text, chunks, found_mentions, found_places, found_dates, pk, anchor)
+        # A citation's dates never date an event of the body; an event without a date of its
+        # own is dated by the publication date, marked reported (analysis/event_dates.py).
+        coder_dates = event_dates.body_dates(found_dates, found_citations)
+        found_events = events.code_events(text, chunks, found_mentions, found_places, coder_dates, pk, anchor)
+        found_events = event_dates.with_reported_dates(found_events, published)
     return Analysis(
         language=language,
         sentences=sentences,

@@ -25,7 +25,7 @@ def default_eval_dir() -> Path:
 
 @app.command("eval")
 def eval_(
-    sets: Optional[List[str]] = typer.Option(None, "--set", "-s", help="ner, places, dates, events (repeatable; default all)."),
+    sets: Optional[List[str]] = typer.Option(None, "--set", "-s", help="ner, places, dates, events, corpus-events, aiddata (repeatable; default all)."),
     eval_dir: Optional[Path] = typer.Option(None, "--eval-dir", help="Folder of gold sets (default ../shared/eval)."),
     limit: Optional[int] = typer.Option(None, "--limit", min=1, help="Only the first N items of each set (floors not checked)."),
 ) -> None:

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-SETS = ("ner", "places", "dates", "events")
+SETS = ("ner", "places", "dates", "events", "corpus-events", "aiddata")
 FLOORS = Path(__file__).parent / "floors"
 
 
@@ -48,7 +48,7 @@ def _score(name: str, metric: str, value: float, floor: float | dict[str, float]
 def run(name: str, eval_dir: Path, limit: int | None = None) -> list[Score]:
     if name not in SETS:
         raise ValueError(f"unknown gold set {name!r}; choose from {', '.join(SETS)}")
-    module = importlib.import_module(f"{__name__}.{name}")
+    module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")  # corpus-events -> corpus_events
     metrics: dict[str, float] = module.evaluate(eval_dir, limit=limit)
     fl = floors(name) if limit is None else {}
     return [_score(name, k, float(v), fl.get(k)) for k, v in metrics.items()]

@@ -25,7 +25,15 @@ TSV_COLUMNS = (
     "cameo", "cameo_root", "plover_type", "plover_mode", "score",
     "place", "lat", "lon", "place_country",
     "negated", "hypothetical", "confidence", "cluster_id", "document_id", "sentence",
+    "date_reported", "amount", "currency", "amount_usd", "quantity", "unit", "sentence_start", "sentence_end",
 )
+
+
+def _num(value: float | None) -> str:
+    # Whole amounts print without a decimal part or exponent: 500000000, not 5e+08.
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
 
 
 def _tsv_row(e: EventRecord) -> dict[str, Any]:
@@ -58,6 +66,14 @@ def _tsv_row(e: EventRecord) -> dict[str, Any]:
         "cluster_id": e.cluster_id or "",
         "document_id": e.document_id,
         "sentence": " ".join(e.sentence.split()),
+        "date_reported": "" if e.date_reported is None else int(e.date_reported),
+        "amount": _num(e.amount),
+        "currency": e.currency or "",
+        "amount_usd": _num(e.amount_usd),
+        "quantity": _num(e.quantity),
+        "unit": e.unit or "",
+        "sentence_start": "" if e.sentence_start is None else e.sentence_start,
+        "sentence_end": "" if e.sentence_end is None else e.sentence_end,
     }
 
 

@@ -31,6 +31,8 @@ def events_geojson(events: Iterable[EventRecord]) -> dict[str, Any]:
             "place": e.place_text, "place_country": e.place_country,
             "date": e.date_value, "date_precision": e.date_precision, "score": e.score,
             "confidence": e.confidence, "document_id": e.document_id, "sentence": e.sentence,
+            "date_reported": e.date_reported, "amount": e.amount, "currency": e.currency, "amount_usd": e.amount_usd,
+            "quantity": e.quantity, "unit": e.unit, "link": e.link,
         }))
     return _collection(features, skipped)
 

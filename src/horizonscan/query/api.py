@@ -36,6 +36,7 @@ from .records import (
     SearchResult,
     Timeline,
     TimelinePoint,
+    sentence_link,
 )
 
 Scope = frozenset[str] | None
@@ -118,7 +119,7 @@ def find_events(
     after = _keyset_cursor(cursor, qkey, int)
     with _bounded(store, timeout_ms) as conn:
         rows = sq.select_events(conn, f, scope, sort=sort, after=after, limit=limit)
-    items = tuple(EventRecord(**r) for r in rows[:limit])
+    items = tuple(EventRecord(**r, link=sentence_link(r["document_id"], r["sentence_start"], r["sentence_end"])) for r in rows[:limit])
     nxt = None
     if len(rows) > limit:
         last = items[-1]

@@ -49,6 +49,23 @@ class EventRecord(Record):
     cluster_id: str | None
     sentence: str
     document_title: str | None
+    # Added with migration 0007; NULL for events stored before it.
+    date_reported: bool | None = None  # the publication date stands in for the event's date
+    amount: float | None = None
+    currency: str | None = None
+    amount_usd: float | None = None
+    quantity: float | None = None
+    unit: str | None = None
+    sentence_start: int | None = None
+    sentence_end: int | None = None
+    link: str | None = None  # the document page scrolled to and highlighting the sentence
+
+
+def sentence_link(document_id: str, start: int | None, end: int | None) -> str:
+    """URL of the document page that highlights and scrolls to the char span ``start``-``end``."""
+    if start is None or end is None:
+        return f"/documents/{document_id}"
+    return f"/documents/{document_id}?hl={start}-{end}#s-{start}-{end}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,6 +289,7 @@ EVENT_COLUMNS = (
     "id", "document_id", "type", "mode", "source_text", "source_actor_id", "source_country", "source_sector",
     "target_text", "target_actor_id", "target_country", "target_sector", "place_text", "place_lat", "place_lon", "place_country", "date_value",
     "date_precision", "date_start", "negated", "hypothetical", "confidence", "score", "cameo", "cluster_id",
+    "date_reported", "amount", "currency", "amount_usd", "quantity", "unit", "sentence_start", "sentence_end",
 )
 
 

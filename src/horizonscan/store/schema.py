@@ -203,6 +203,8 @@ events = Table(
     Column("date_precision", String(16)),
     Column("date_text", Text),
     Column("date_start", String(10), index=True),  # first day covered, for range filters
+    # True: no date in the sentence, the document's publication date stands in (migration 0007).
+    Column("date_reported", Boolean),
     Column("sentence_start", Integer, nullable=False),
     Column("sentence_end", Integer, nullable=False),
     Column("trigger", Text),
@@ -213,6 +215,13 @@ events = Table(
     Column("score", Float, nullable=False),
     Column("cluster_id", String(40), index=True),  # same real-world event across documents
     Column("coder", String(40)),
+    # Money and counted things of the event's clause (analysis/amounts.py; migration 0007):
+    # amount in currency (ISO 4217), amount_usd only where the currency is USD.
+    Column("amount", Float),
+    Column("currency", String(8)),
+    Column("amount_usd", Float),
+    Column("quantity", Float),
+    Column("unit", String(40)),
     # Query indexes (migration 0003): filter column, date, then what default filters and
     # timelines read, so counts and timelines are answered from the index alone.
     *(

@@ -273,6 +273,7 @@ def _event_row(doc_id: str, ev: Event, coder: str) -> dict[str, Any]:
         "date_precision": d.precision if d else None,
         "date_text": d.text if d else None,
         "date_start": iso_start(d.value) if d else None,
+        "date_reported": d.reported if d else None,
         "sentence_start": ev.sentence_start,
         "sentence_end": ev.sentence_end,
         "trigger": ev.trigger,
@@ -282,6 +283,11 @@ def _event_row(doc_id: str, ev: Event, coder: str) -> dict[str, Any]:
         "cameo": ev.cameo,
         "score": ev.score,
         "coder": coder,
+        "amount": ev.amount,
+        "currency": ev.currency,
+        "amount_usd": ev.amount_usd,
+        "quantity": ev.quantity,
+        "unit": ev.unit,
     }
 
 

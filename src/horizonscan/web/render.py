@@ -62,23 +62,46 @@ def spans(doc: Any) -> list[Span]:
     return out
 
 
-def annotate(doc: Any) -> list[Markup]:
-    """The document text as escaped paragraphs with <a>/<span> around mentions."""
+def annotate(doc: Any, highlight: tuple[int, int] | None = None) -> list[Markup]:
+    """The document text as escaped paragraphs with <a>/<span> around mentions.
+
+    ``highlight`` (a char span, e.g. an event's sentence) is wrapped in ``<mark>``, the first
+    piece with ``id="s-START-END"`` so a link ending in that fragment scrolls to it. A
+    mention that overlaps the span is marked whole; a paragraph break inside the span closes
+    the mark and opens it again in the next paragraph.
+    """
     text: str = doc.text
+    hs, he = highlight if highlight else (-1, -1)
     paragraphs: list[Markup] = []
     parts: list[str] = []
     pos = 0
+    state = {"open": False, "first": True}
 
-    def flush_text(chunk: str) -> None:
-        pieces = chunk.split("\n\n")
-        for i, piece in enumerate(pieces):
-            if i:
-                paragraphs.append(Markup("".join(parts)))
-                parts.clear()
-            parts.append(str(escape(piece)).replace("\n", "<br>"))
+    def set_mark(inside: bool) -> None:
+        if inside and not state["open"]:
+            anchor = f' id="s-{hs}-{he}"' if state["first"] else ""
+            parts.append(f'<mark class="event-sentence"{anchor}>')
+            state["open"], state["first"] = True, False
+        elif not inside and state["open"]:
+            parts.append("</mark>")
+            state["open"] = False
+
+    def flush_text(a: int, b: int) -> None:
+        cuts = sorted({a, b} | {c for c in (hs, he) if a < c < b})
+        for x, y in zip(cuts, cuts[1:]):
+            set_mark(hs <= x < he)
+            for i, piece in enumerate(text[x:y].split("\n\n")):
+                if i:
+                    was = state["open"]
+                    set_mark(False)
+                    paragraphs.append(Markup("".join(parts)))
+                    parts.clear()
+                    set_mark(was)
+                parts.append(str(escape(piece)).replace("\n", "<br>"))
 
     for s in spans(doc):
-        flush_text(text[pos : s.start])
+        flush_text(pos, s.start)
+        set_mark(s.start < he and s.end > hs)
         label = str(escape(text[s.start : s.end]))
         title = str(escape(s.title))
         if s.href:
@@ -86,9 +109,24 @@ def annotate(doc: Any) -> list[Markup]:
         else:
             parts.append(f'<span class="m {s.css}" title="{title}">{label}</span>')
         pos = s.end
-    flush_text(text[pos:])
+    flush_text(pos, len(text))
+    set_mark(False)
     paragraphs.append(Markup("".join(parts)))
     return [p for p in paragraphs if str(p).strip()]
+
+
+def amount_label(amount: float | None, currency: str | None, quantity: float | None, unit: str | None) -> str:
+    """An event's amounts as shown: "500,000,000 USD · 100,000 masks" ("" when it has neither)."""
+
+    def num(v: float) -> str:
+        return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.2f}"
+
+    parts = []
+    if amount is not None:
+        parts.append(f"{num(amount)} {currency or ''}".strip())
+    if quantity is not None:
+        parts.append(f"{num(quantity)} {unit or ''}".strip())
+    return " · ".join(parts)
 
 
 def score_class(score: float | None) -> str:
@@ -102,4 +140,4 @@ def actor_label(text: str | None, actor_id: str | None, country: str | None) -> 
 
 
 FILTERS = {"snippet": snippet, "actor_href": actor_href, "score_class": score_class}
-GLOBALS = {"place_href": place_href, "actor_label": actor_label}
+GLOBALS = {"place_href": place_href, "actor_label": actor_label, "amount_label": amount_label}

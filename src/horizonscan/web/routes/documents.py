@@ -48,14 +48,24 @@ def _events(doc: StoredDocument) -> list[dict[str, Any]]:
     return out
 
 
+# ``?hl=START-END``: the char span to highlight and scroll to (an event's sentence).
+Highlight = Annotated[str | None, Query(max_length=40, pattern=r"^\d{1,12}-\d{1,12}$",
+                                        description="char span to highlight, e.g. 120-245")]
+
+
 @router.get("/documents/{doc_id}", dependencies=[require("read")], include_in_schema=False)
-def reader(request: Request, doc_id: DocId) -> Response:
+def reader(request: Request, doc_id: DocId, hl: Highlight = None) -> Response:
     doc = readable_document(request, doc_id)
     from ...store.accounts import document_collections
 
     store: Store = request.app.state.store
     collections = document_collections(store.engine, doc.id)
-    return page(request, "document.html", {"doc": doc, "paragraphs": annotate(doc), "events": _events(doc),
+    span = None
+    if hl:
+        a, b = (int(x) for x in hl.split("-"))
+        span = (a, b) if 0 <= a < b <= len(doc.text) else None
+    return page(request, "document.html", {"doc": doc, "paragraphs": annotate(doc, span), "events": _events(doc),
+                                           "highlight_missing": bool(hl) and span is None,
                                            "collections": collections, "can_delete": user(request).can_delete(collections)})
 
 
@@ -116,5 +126,10 @@ def api_documents(
 @router.get(f"{API}/documents/{{doc_id}}", dependencies=[require("read")], tags=["documents"])
 def api_document(request: Request, doc_id: DocId) -> dict[str, Any]:
     """One document with its text, mentions, places, dates, themes, citations and events."""
+    from ...query.records import sentence_link
+
     doc = readable_document(request, doc_id)
-    return {k: v for k, v in doc.__dict__.items()}
+    out = {k: v for k, v in doc.__dict__.items()}
+    # Each event links to this document's page, scrolled to and highlighting its sentence.
+    out["events"] = [{**e, "link": sentence_link(doc.id, e.get("sentence_start"), e.get("sentence_end"))} for e in doc.events]
+    return out

@@ -20,7 +20,7 @@ router = APIRouter()
 Cursor = Annotated[str | None, Query(max_length=2048)]
 CSV_COLUMNS = ("id", "document_id", "type", "mode", "source_actor_id", "source_country", "target_actor_id", "target_country",
                "place_text", "place_country", "place_lat", "place_lon", "date_value", "date_precision", "confidence", "score",
-               "sentence")
+               "sentence", "date_reported", "amount", "currency", "amount_usd", "quantity", "unit", "link")
 
 
 @router.get("/events", dependencies=[require("read")], include_in_schema=False)

@@ -104,7 +104,7 @@
     for (const e of data.items) {
       const li = document.createElement("li");
       const a = document.createElement("a");
-      a.href = `/documents/${e.document_id}`;
+      a.href = e.link || `/documents/${e.document_id}`;
       a.textContent = e.sentence;
       li.append(`${e.date_value || "undated"} ${e.type}: `, a);
       list.append(li);
