@@ -136,6 +136,7 @@ class Grammar:
     group_nouns: frozenset[str] = frozenset()
     group_pronouns: frozenset[str] = frozenset()
     person_pronouns: frozenset[str] = frozenset()
+    topic_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -298,6 +299,7 @@ def _grammar(data: dict[str, Any]) -> Grammar:
         group_nouns=fs("group_nouns"),
         group_pronouns=fs("group_pronouns"),
         person_pronouns=fs("person_pronouns"),
+        topic_verbs=fs("topic_verbs"),
     )
 
 

@@ -743,6 +743,8 @@ class SentenceCoder:
                 continue
             if trig.token.dep_ in ("amod", "compound"):  # "aid workers", "protest leaders"
                 continue
+            if trig.pattern.kind == "noun" and trig.token.dep_ == "dobj" and trig.token.head.lemma_ in self.g.topic_verbs:
+                continue  # "citing threats to security", "discussed sanctions": a topic, not an act
             if trig.pattern.kind == "verb":
                 sources, targets, inherited = self.verb_args(trig)
             else:
