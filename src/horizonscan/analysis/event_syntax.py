@@ -40,6 +40,10 @@ _PROPOSAL_VERBS = frozenset({"call", "propose", "suggest", "recommend"})
 _PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
+# A pattern's own preposition names its target when it points at a place ("arrived in
+# Beijing", "travelled to Kenya"), not when it names a topic ("warned of", "talked about").
+_PLACE_TARGET_PREPS = frozenset({"in", "to", "at", "into"})
+
 _BE_FORMS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s"})
 
 
@@ -450,7 +454,9 @@ class SentenceCoder:
         """(sources, targets, inherited-subject) for a verb trigger."""
         v, pat = trig.token, trig.pattern
         tinfo = self.lx.types[pat.raw_type]
-        tpreps = self.g.target_preps + tinfo.target_preps
+        # The pattern's own preposition introduces its target too ("arrived in Beijing").
+        tpreps = self.g.target_preps + tinfo.target_preps + tuple(
+            p for p in pat.preps if not pat.reverse and p in _PLACE_TARGET_PREPS)
         passive = self.is_passive(v)
         inherited = False
         targets: list[EventActor] = []
@@ -559,6 +565,17 @@ class SentenceCoder:
             verb = phrase.head.head
             if phrase.head.lower_ in ("in", "at") and not self.is_passive(verb):
                 sources, inherited = self.subject_of(verb)
+        if not targets:
+            # "Eriador's refusal to talk to Calenardhon", "the decision to send aid to Nepal":
+            # the infinitive after the noun names whom the act concerns.
+            for c in n.children:
+                if c.dep_ in ("acl", "relcl") and c.tag_ == "VB":
+                    targets = [a for a in self.prep_actors(c, tpreps) if not _same(a, sources)]
+                    if not targets:
+                        dobj = next((d for d in c.children if d.dep_ == "dobj"), None)
+                        targets = self.actors_of(dobj) if dobj is not None else []
+                    if targets:
+                        break
         if not targets and n.dep_ == "dobj":
             targets = self.prep_actors(n.head, tpreps)
         if not targets and n.dep_ == "dobj" and n.head.lower_ in _CONTRACT_VERBS:
@@ -566,6 +583,19 @@ class SentenceCoder:
             # is its counterpart, not a partner in giving it.
             targets = self.prep_actors(n, ("with",)) or self.prep_actors(n.head, ("with",))
         return sources, targets, inherited
+
+    def unknown_party(self, tok: "Token") -> bool:
+        """True when the trigger's object or target phrase is a name no dictionary knows
+        ("restore ties with Gxndor", "hosting Osgiliath"): the event had a party we cannot
+        say, and coding it without one would misstate it."""
+        preps = set(self.g.target_preps)
+        for c in tok.children:
+            heads = [c] if c.dep_ in ("dobj", "dative") else (
+                [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in preps else [])
+            for h in heads:
+                if h.tag_ in ("NNP", "NNPS") and not self.mentions_in(self.off(h), self.off(h) + len(h.text)):
+                    return True
+        return False
 
     def _copula_head(self, n: "Token") -> "Token | None":
         t = n
@@ -778,7 +808,7 @@ class SentenceCoder:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
         elif (tinfo.symmetric or pat.mutual) and len(sources) > 1:
             pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
-        elif tinfo.target_optional and trig.token.dep_ != "acl":
+        elif tinfo.target_optional and trig.token.dep_ != "acl" and not self.unknown_party(trig.token):
             # A participle describing a thing ("the plant, built by a Chinese firm") is background
             # unless it names whom the act concerned.
             pairs = [(s, None) for s in sources]

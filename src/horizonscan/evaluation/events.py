@@ -287,13 +287,18 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
     per_gold_hit: Counter[str] = Counter()
     per_pred: Counter[str] = Counter()
     per_pred_ok: Counter[str] = Counter()
-    unmapped = 0
+    unmapped = one_sided = 0
     for rec, events in records:
         gold = [g for g in rec.events if g.type]
         unmapped += sum(1 for g in rec.events if not g.type)
         if rec.events and not gold:
             continue  # only unmappable codes: nothing to score
-        preds = [(e.type, _root(actor_code(e.source)), _root(actor_code(e.target))) for e in events if not e.negated]
+        # PETRARCH-2 codes dyadic events only, so its gold cannot credit a one-sided event
+        # ("Xi's trip", "China's donation"): those are counted apart (one_sided_events) and
+        # judged on corpus-events, whose annotator codes them.
+        one_sided += sum(1 for e in events if not e.negated and e.target is None)
+        preds = [(e.type, _root(actor_code(e.source)), _root(actor_code(e.target)))
+                 for e in events if not e.negated and e.target is not None]
         n_pred += len(preds)
         gold_t = [(g.type, _root(g.source), _root(g.target)) for g in gold]
         for g in gold_t:
@@ -320,6 +325,7 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
         "gold_events": float(n_gold),
         "predicted_events": float(n_pred),
         "gold_unmapped_codes": float(unmapped),
+        "one_sided_events": float(one_sided),
         "type_accuracy": div(both_type_ok, both),
         "type_recall": div(hit_type, n_gold),
         "source_accuracy": div(hit_src, n_gold),
