@@ -103,19 +103,62 @@ class _Marker:
 
 def find_citations(text: str, sentences: Sequence[Sentence] = ()) -> list[Citation]:
     """Notes of ``text`` parsed into sources, each linked to the sentence that cites it."""
+    sent_spans = sorted((s.start, s.end) for s in sentences)
+    citations: list[Citation] = []
+    for body_start, notes, chosen in _note_lists(text):
+        breaks = _breaks(text, chosen.values())
+        list_start = notes[0][0].start
+        for cand, end in notes:
+            marker = f"[{cand.number}]" if cand.bracket else str(cand.number)
+            sentence = None
+            if cand.number in chosen:
+                anchor = chosen[cand.number].anchor
+                spans = sent_spans or _fallback_sentences(
+                    text, max(body_start, anchor - SENTENCE_WINDOW), min(list_start, anchor + SENTENCE_WINDOW)
+                )
+                sentence = _clip(_sentence_of(spans, anchor), anchor, breaks)
+            for s, e in _sources(text, cand.content, end):
+                citations.append(_citation(text, s, e, marker, sentence))
+    return citations
+
+
+@dataclass(frozen=True)
+class NoteLayout:
+    """Where the accepted note lists are, and the markers in the body that cite them."""
+
+    lists: tuple[tuple[int, int], ...]  # (start, end) of each note list, first note to last note's end
+    markers: tuple[tuple[int, int], ...]  # (start, end) of each chosen note marker ("13" of "Kazakh13")
+
+
+def note_layout(text: str) -> NoteLayout:
+    """The note lists of ``text`` and their markers, by the same rules as :func:`find_citations`.
+
+    The body-text stage (``layout.py``) keeps note lists out of the event coder and
+    blanks the markers so that "Kazakh13" is read as "Kazakh".
+    """
+    lists: list[tuple[int, int]] = []
+    markers: list[tuple[int, int]] = []
+    for _, notes, chosen in _note_lists(text):
+        lists.append((notes[0][0].start, notes[-1][1]))
+        markers.extend((m.start, m.end) for m in chosen.values())
+    return NoteLayout(tuple(lists), tuple(sorted(markers)))
+
+
+def _note_lists(
+    text: str,
+) -> Iterable[tuple[int, list[tuple[_NoteLine, int]], dict[int, _Marker]]]:
+    """Accepted note lists: (start of the body they follow, [(note line, note end)], chosen markers)."""
     if not text:
-        return []
+        return
     candidates = [c for c in (_note_line(text, m) for m in _NOTE_LINE.finditer(text)) if c.line_end - c.start <= MAX_NOTE]
     if not candidates:
-        return []
+        return
     runs = list(_runs(candidates))
     line_starts = {c.start for run in runs for c in run}  # stray lines inside a run stay continuations
     markers = _markers(text, runs[-1][0].start)  # every possible marker, once; filtered per list below
     by_number: dict[int, list[_Marker]] = {}
     for mk in markers:
         by_number.setdefault(mk.number, []).append(mk)
-    sent_spans = sorted((s.start, s.end) for s in sentences)
-    citations: list[Citation] = []
     body_start = 0
     for run in runs:
         notes = [(c, _note_end(text, c, line_starts)) for c in run]
@@ -124,21 +167,8 @@ def find_citations(text: str, sentences: Sequence[Sentence] = ()) -> list[Citati
         }
         if not _accept(text, notes, cited):
             continue
-        chosen = _choose(cited, [c.number for c in run])
-        breaks = _breaks(text, chosen.values())
-        for cand, end in notes:
-            marker = f"[{cand.number}]" if cand.bracket else str(cand.number)
-            sentence = None
-            if cand.number in chosen:
-                anchor = chosen[cand.number].anchor
-                spans = sent_spans or _fallback_sentences(
-                    text, max(body_start, anchor - SENTENCE_WINDOW), min(run[0].start, anchor + SENTENCE_WINDOW)
-                )
-                sentence = _clip(_sentence_of(spans, anchor), anchor, breaks)
-            for s, e in _sources(text, cand.content, end):
-                citations.append(_citation(text, s, e, marker, sentence))
+        yield body_start, notes, _choose(cited, [c.number for c in run])
         body_start = notes[-1][1]
-    return citations
 
 
 def _between(markers: list[_Marker], start: int, end: int) -> list[_Marker]:

@@ -18,7 +18,7 @@ from ..errors import AnalysisError
 from ..packs import load_pack
 from ..records import Analysis, Sentence
 from ..settings import get_settings
-from . import actors, citations, dates, event_dates, events, places, themes
+from . import actors, citations, dates, event_dates, events, layout, places, themes
 from .nlp import paragraph_spans, parse
 
 # Stored with every analysed document and printed by `analyse` and `show`: raise it whenever the
@@ -86,22 +86,49 @@ def analyse(
 
         language = detect_language(text)
     with time_limit(settings.analyse_timeout if timeout is None else timeout):
+        english = language in (None, "en")
+        # Body text only (layout.py): note markers glued to words are blanked in a copy of
+        # the same length ("Kazakh13" reads "Kazakh", offsets unchanged); footnote lists,
+        # captions, bylines, datelines... give no actors and no events, and their dates
+        # never date an event.
+        notes = citations.note_layout(text)
+        markers = layout.glued_markers(text, notes)
+        body = layout.masked(text, markers)
+        found_dates = dates.find_dates(body, anchor)
+        page = layout.find_layout(text, pk, found_dates, is_place=_is_place, notes=notes)
         # The English model only runs on English (or undetermined) text; other
         # languages still get dictionary actors, dates and citations.
-        chunks = parse(text) if language in (None, "en") else []
+        chunks = parse(body) if english else []
         sentences = tuple(
             Sentence(c.start + s.start_char, c.start + s.end_char) for c in chunks for s in c.doc.sents
         )
-        found_mentions = actors.find_actors(text, chunks, pk, language=language)
-        found_places = places.find_places(text, chunks, found_mentions, pk)
-        found_dates = dates.find_dates(text, anchor)
-        found_themes = themes.tag_themes(text, paragraph_spans(text), pk)
+        all_mentions = actors.find_actors(body, chunks, pk, language=language)
+        all_places = places.find_places(body, chunks, all_mentions, pk)
+        found_mentions = page.for_actors(all_mentions)
+        found_places = page.for_places(all_places)
+        found_themes = themes.tag_themes(body, paragraph_spans(body), pk)
         found_citations = citations.find_citations(text, sentences)
         # A citation's dates never date an event of the body; an event without a date of its
         # own is dated by the publication date, marked reported (analysis/event_dates.py).
-        coder_dates = event_dates.body_dates(found_dates, found_citations)
-        found_events = events.code_events(text, chunks, found_mentions, found_places, coder_dates, pk, anchor)
+        coder_dates = event_dates.body_dates(page.for_events(found_dates), found_citations)
+        found_events = page.events(
+            events.code_events(
+                body,
+                page.body_chunks(chunks),
+                page.for_events(found_mentions),
+                page.for_events(found_places),
+                coder_dates,
+                pk,
+                anchor,
+            )
+        )
         found_events = event_dates.with_reported_dates(found_events, published)
+        found_mentions, found_places, found_dates, found_events = (
+            layout.restore_text(found_mentions, text, markers),
+            layout.restore_text(found_places, text, markers),
+            layout.restore_text(found_dates, text, markers),
+            layout.restore_text(found_events, text, markers),
+        )
     return Analysis(
         language=language,
         sentences=sentences,
@@ -113,3 +140,10 @@ def analyse(
         events=tuple(found_events),
         analyser=ANALYSER_VERSION,
     )
+
+
+def _is_place(name: str) -> bool:
+    """Whether the gazetteer knows ``name`` (a dateline's place in capitals, title-cased)."""
+    from .gazetteer import load_gazetteer
+
+    return bool(load_gazetteer().lookup(name))
