@@ -16,11 +16,12 @@ over a following agent noun ("Kyrgyz officials"). See docs/actors.md.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from ..packs import Pack, load_pack
-from ..records import Mention
+from ..records import EventActor, Mention
 from . import countries
 from .actor_dictionary import SECTOR_KIND, Alias, Dictionary, Match, fold, load_dictionary, match, tokens
 
@@ -62,6 +63,7 @@ def find_actors(text: str, chunks: list["Chunk"], pack: Pack, language: str | No
     matches = match(text, d, language)
     ents = [e for e in _spacy_ents(text, chunks)]
     mentions = _merge(text, matches, ents, d, english=language in (None, "en"))
+    mentions = _national_institutions(text, mentions, d)
     mentions = _resolve_unknown(text, mentions, d, language)
     mentions = _extend_demonyms(text, mentions, d)
     return sorted(mentions, key=lambda m: (m.start, m.end))
@@ -215,6 +217,87 @@ def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
         if out and m.start < out[-1].end:
             continue
         out.append(m)
+    return out
+
+
+# --------------------------------------------------------------------------- national institutions
+
+# What may stand between a nationality and the institution it qualifies: "Kyrgyz Security
+# Council", "Kyrgyzstan's Security Council", "Kyrgyzstan’s".
+_NATIONAL_JOIN = re.compile(r"\s*(?:['’]s\s+)?|\s*-\s*")
+_OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _nationality(m: Mention) -> str | None:
+    """The country a mention can lend to a following institution: a bare demonym or a state."""
+    if m.label == "NORP" and m.actor_id is None and m.kind is None and m.country:
+        return m.country
+    if m.kind == "state" and m.actor_id and m.actor_id == m.country:
+        return m.country
+    return None
+
+
+def _agent_sector(words: str, d: Dictionary) -> str | None | bool:
+    """Sector when the whole of ``words`` is an agent noun ("Security Council" -> GOV), else False."""
+    key = tuple(fold(t) for _, _, t in tokens(words))
+    if key in d.agents:
+        return d.agents[key]
+    if key in d.generic_agents:
+        return None
+    return False
+
+
+def _namesake(text: str, nat: str, m: Mention, d: Dictionary) -> tuple[str | None, str | None] | None:
+    """(kind, sector) when a dictionary actor preceded by nationality ``nat`` names that country's own
+    body instead. Two cases, as in the event-data agent dictionaries (country code + agent noun):
+
+    - the actor's name is itself an agent noun ("Security Council", "National Assembly"): the
+      country's body of that sector, however famous the namesake (igo:unsc);
+    - the actor belongs to another country and its name is a multi-word proper name
+      ("Sudan People's Liberation Army", "Pakistani Taliban"): an organisation of the
+      nationality's country that we do not know, with the namesake's sector.
+    Acronyms ("Kazakh CNPC subsidiary") and people ("Russian President Putin") keep their actor."""
+    if m.actor_id is None or m.kind in ("state", "person") or m.country == nat:
+        return None
+    sector = _agent_sector(m.text, d)
+    if sector is not False:
+        return SECTOR_KIND.get(sector or "", m.kind), sector or m.sector
+    if m.country and m.kind != "igo" and len(tokens(m.text)) > 1 and not m.text.isupper():
+        return m.kind, m.sector
+    return None
+
+
+def _national_institutions(text: str, mentions: list[Mention], d: Dictionary) -> list[Mention]:
+    """"Kyrgyz Security Council" is Kyrgyzstan's council, not the UN's; "Security Council of
+    Kyrgyzstan" likewise. The nationality and the institution become one unknown mention of
+    that country (actor id None), with the institution's sector."""
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    out: list[Mention] = []
+    k = 0
+    while k < len(ordered):
+        m = ordered[k]
+        prev = out[-1] if out else None
+        nat = _nationality(prev) if prev is not None else None
+        if prev is not None and nat and _NATIONAL_JOIN.fullmatch(text[prev.end : m.start]):
+            found = _namesake(text, nat, m, d)
+            if found is not None:
+                kind, sector = found
+                out[-1] = Mention(prev.start, m.end, text[prev.start : m.end], "ORG", None, nat, kind, sector,
+                                  None, min(prev.confidence, m.confidence, 0.8))
+                k += 1
+                continue
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        nat = _nationality(nxt) if nxt is not None and nxt.kind == "state" else None
+        if nxt is not None and nat and _OF_STATE.fullmatch(text[m.end : nxt.start]) \
+                and _agent_sector(m.text, d) is not False and m.kind not in ("state", "person") and m.actor_id \
+                and m.country != nat:
+            sector = _agent_sector(m.text, d) or m.sector
+            out.append(Mention(m.start, nxt.end, text[m.start : nxt.end], "ORG", None, nat,
+                               SECTOR_KIND.get(sector or "", m.kind), sector, None, min(m.confidence, 0.8)))
+            k += 2
+            continue
+        out.append(m)
+        k += 1
     return out
 
 
@@ -384,3 +467,34 @@ def _grow(window: str, d: Dictionary) -> tuple[int, str | None, bool] | None:
     if not keys:
         return None
     return end, _sector_of(keys, d), keys[-1] in d.agent_plurals
+
+
+# --------------------------------------------------------------------------- one party or two
+
+# Sectors that speak for a state: a state's own ministers, diplomats and leaders are the state when
+# it meets, thanks or agrees with someone; its protesters, firms and rebels are not.
+_STATE_SECTORS = frozenset({None, "GOV"})
+
+
+def same_party(a: EventActor, b: EventActor) -> bool:
+    """Would an event between ``a`` and ``b`` be a self-loop? True for one span, one actor id, or
+    two voices of one state ("Erdoğan" and "the Turkish President", "Beijing" and "the Chinese
+    Foreign Ministry"). A state's civilians, firms, police or rebels acting on its government are
+    two parties ("Kyrgyz protesters" against Kyrgyzstan)."""
+    if a.start is not None and a.start == b.start and a.end == b.end and a.country == b.country:
+        return True
+    if a.actor_id and a.actor_id == b.actor_id:
+        return True
+    ca, cb = _country_of(a), _country_of(b)
+    if not ca or ca != cb:
+        return False
+    if a.actor_id is None and b.actor_id is None and a.sector == b.sector:
+        return True  # two unnamed agents of one country and sector ("Chinese officials")
+    return a.sector in _STATE_SECTORS and b.sector in _STATE_SECTORS
+
+
+def _country_of(a: EventActor) -> str | None:
+    if a.country:
+        return a.country
+    ident = a.actor_id or ""
+    return ident if len(ident) == 3 and ident.isalpha() and ident.isupper() else None
