@@ -75,6 +75,21 @@ AGENT_STOP = frozenset(
     "members side sides group groups source sources head heads post host hosts guard agent agents figure "
     "figures hand hands ring cell cells circle circles camp camps wing wings front fronts unit units board "
     "boards mission missions station stations chamber chambers interior assembly mine national".split()
+    # weapons, ships and aircraft are things an actor uses or hits, not actors ("fired two artillery
+    # shells at Seoul" has Seoul as its target, not the shells)
+    + "artillery battleship battlewagon bomber carrier corvette cruiser destroyer frigate hmmwv humvee "
+    "jetfighter katushya kfir mig warplane warship naval echelon phalanx airliner jetliner containership "
+    "freighter jumbojet supertanker tanker oiler aerospace airway".split()
+    # places, events and adjectives filed as agents
+    + "capital kingdom polity governance city town village province settlement neighborhood neighbourhood "
+    "prison ordinary naturalized state-owned monger telecom insurgence insurgency rebellion revolt uprising "
+    "religion islamic jewish hebrew inter-governmental intergovernmental".split()
+)
+# Last words of weapons, ships, aircraft and vehicles ("cruise missile", "cargo ship", "fighter jet"):
+# not agents, for the same reason as the single words above.
+THING_HEADS = frozenset(
+    "shell missile rocket tank plane aircraft helicopter jet ship vessel boat gun weapon bomb aeroplane "
+    "airplane submarine launcher vehicle truck craft".split()
 )
 MAX_AGENT_WORDS = 4
 # Entries of the international file whose name holds one of these words are organisations; the
@@ -84,6 +99,13 @@ ORG_WORDS = frozenset(
     "federation committee institute foundation court conference community forum office secretariat league "
     "alliance treaty partnership initiative centre center network authority board group cooperation "
     "development parliament assembly mission tribunal".split()
+)
+# An armed group's name says what it is; the rest of that file is mostly its leaders.
+GROUP_WORDS = frozenset(
+    "group army front brigade brigades movement organization organisation party forces force council militia "
+    "militias jihad liberation mujahideen mujahidin battalion battalions legion commando commandos cell cells "
+    "faction resistance alliance union tigers committee command guard guards martyrs fighters revolutionary "
+    "emirate taliban al-qaeda al-qaida qaeda qaida squad squads network".split()
 )
 # IGO code prefixes of the international file kept: the rest (NGOs with three-letter codes, companies
 # "MNC", people) are stale or already hand-kept.
@@ -127,8 +149,10 @@ def parse_agents(path: Path) -> dict[str, str]:
             phrase = _phrase(form)
             if not phrase or not re.fullmatch(r"[a-z][a-z' .-]*[a-z.]", phrase) or phrase.endswith(" of"):
                 continue
-            if len(phrase.split()) > MAX_AGENT_WORDS or phrase in AGENT_STOP:
+            if len(phrase.split()) > MAX_AGENT_WORDS or phrase in AGENT_STOP or phrase.split()[-1] in THING_HEADS:
                 continue
+            if phrase.endswith((" system", " fighter")) and sector in ("MIL", "SPY"):
+                continue  # "artillery system", "stealth fighter" (a "freedom fighter" is a person)
             out.setdefault(phrase, sector)
     return out
 
@@ -241,18 +265,22 @@ def _organisation_entries(path: Path, code_ok, kind: str, prefix: str, sector_of
         code = next((c.split()[0] for c in codes if c.strip() and c.split()[0] not in ("---",)), None)
         if code is None or not code_ok(code) or any(" " in c.strip() for c in codes):
             continue  # dated codes ("[IGOUNO 970101-061231]") mark people in office
+        # "ADEN_ABYAN_ISLAMIC_ARMY_(AAIA)_": the bracketed abbreviation is an alias of its own
+        bracketed = [a for n in names for a in re.findall(r"\(([A-Z]{3,7})\)", n)]
+        names = [re.sub(r"_*\([^)]*\)_*", "_", n) for n in names]
         full = [n for n in names if not _is_acronym(n)]
-        acronyms = [n.strip("_ ").rstrip(".") for n in names if _is_acronym(n)]
+        acronyms = [n.strip("_ ").rstrip(".") for n in names if _is_acronym(n)] + bracketed
         if not full or any(ch.isdigit() for ch in full[0]):
             continue
         words = set(_phrase(full[0]).split())
-        if kind == "igo" and not words & ORG_WORDS:
+        if not words & (ORG_WORDS if kind == "igo" else GROUP_WORDS):
             continue  # a person or a place, not an organisation
-        name = _display(full[0])
+        name = re.sub(r"^The ", "", _display(full[0]))  # the matcher never includes a leading "the"
         if len(name.split()) < 2:
             continue  # one-word names are ordinary words or surnames too often
-        aliases = sorted({_display(n) for n in full[1:] if len(_phrase(n).split()) >= 2}
-                         | {a for a in acronyms if len(a) >= 3} - {name})
+        # Three-letter acronyms of stale entries clash with too much else ("IAA"): four letters or more.
+        aliases = sorted({re.sub(r"^The ", "", _display(n)) for n in full[1:] if len(_phrase(n).split()) >= 2 and "+" not in n}
+                         | {a for a in acronyms if len(a) >= 4} - {name})
         if any(a.lower() in hand for a in [name, *aliases]):
             continue
         entry = {"id": f"{prefix}:{_slug(name)}", "kind": kind, "name": name, "sector": sector_of(code)}

@@ -253,16 +253,17 @@ def _namesake(text: str, nat: str, m: Mention, d: Dictionary) -> tuple[str | Non
 
     - the actor's name is itself an agent noun ("Security Council", "National Assembly"): the
       country's body of that sector, however famous the namesake (igo:unsc);
-    - the actor belongs to another country and its name is a multi-word proper name
-      ("Sudan People's Liberation Army", "Pakistani Taliban"): an organisation of the
+    - the actor is another country's armed force, group or government body, named in words
+      ("Pakistani Taliban", "Kenyan People's Liberation Army"): an organisation of the
       nationality's country that we do not know, with the namesake's sector.
-    Acronyms ("Kazakh CNPC subsidiary") and people ("Russian President Putin") keep their actor."""
+    Acronyms ("Kazakh CNPC subsidiary"), companies, which work abroad under their own name
+    ("Kenyan Huawei staff"), and people ("Russian President Putin") keep their actor."""
     if m.actor_id is None or m.kind in ("state", "person") or m.country == nat:
         return None
     sector = _agent_sector(m.text, d)
     if sector is not False:
         return SECTOR_KIND.get(sector or "", m.kind), sector or m.sector
-    if m.country and m.kind != "igo" and len(tokens(m.text)) > 1 and not m.text.isupper():
+    if m.country and m.kind in ("group", "military", "government") and not m.text.isupper():
         return m.kind, m.sector
     return None
 
