@@ -121,3 +121,16 @@ def test_real_documents_have_no_self_loops_or_mirrored_pairs(corpus_dir: Path, n
     for m in a.mentions:
         if m.actor_id == "igo:unsc":
             assert not text[max(0, m.start - 10) : m.start].rstrip().endswith(("Kyrgyz", "Kazakh", "Afghan", "Chinese"))
+
+
+def test_petrarch_scoring_takes_one_reciprocal_event_for_both_directions() -> None:
+    from horizonscan.evaluation.events import GoldEvent, Record, score
+    from horizonscan.records import Event
+
+    gold = Record("R1", None, "Arnor and Gondor agreed.", [GoldEvent("ARN", "GON", "030", "AGREE"),
+                                                           GoldEvent("GON", "ARN", "030", "AGREE")])
+    one = [Event("AGREE", None, EventActor("Arnor", "ARN"), EventActor("Gondor", "GON"), 0, 24)]
+    plain = score([(gold, one)])
+    both = score([(gold, one)], reciprocal=frozenset({"AGREE"}))
+    assert plain["triple_accuracy"] == 0.5 and both["triple_accuracy"] == 1.0
+    assert both["triple_precision"] == 1.0 and both["predicted_events"] == 1.0

@@ -315,7 +315,9 @@ def _resolve_unknown(text: str, mentions: list[Mention], d: Dictionary, language
             m = _misspelt_country(m, d)
         if m.actor_id is None and m.label == "ORG":
             country, sector = _classify(m.text, d, language)
-            kind = SECTOR_KIND.get(sector or "")
+            # a national body found earlier ("Pakistani Taliban") keeps the kind and sector it was given
+            sector = m.sector or sector
+            kind = m.kind or SECTOR_KIND.get(sector or "")
             m = Mention(m.start, m.end, m.text, m.label, None, m.country or country, kind, sector, None, m.confidence)
         out.append(m)
     return out
