@@ -110,3 +110,10 @@ def test_flags_agree_with_the_hand_coded_real_documents(eval_dir: Path, corpus_d
                 wrong += 1
     assert total > 0
     assert wrong == 0
+
+
+def test_a_denied_denial_is_an_act() -> None:
+    # double negation: the signing happened
+    got = coded("Kazakhstan did not refuse to sign the agreement with China.")
+    assert got and not any(e[3] for e in got)
+    assert all(e[3] for e in coded("Russia did not plan to send aid to Kyrgyzstan."))

@@ -513,8 +513,8 @@ class SentenceCoder:
             if c.dep_ in ("dobj", "nsubjpass") and tok.tag_.startswith("VB") \
                     and any(g.dep_ == "det" and g.lower_ in words for g in c.children):
                 return True  # "has given no formal order", "no agreement was signed": nothing was done
-        if tok.dep_ == "pobj" and tok.head.lower_ in words:
-            return True  # "without consulting Kabul"
+        if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ in words:
+            return True  # "without aid from China", "without consulting Kabul"
         if tok.dep_ in ("dobj", "nsubjpass") and self.lemma_in(tok.head, self.g.negators):
             return True  # "postponed their meeting", "blocked any sanctions on Sudan"
         return False
@@ -552,15 +552,17 @@ class SentenceCoder:
                     neg = True
                 if dep in ("xcomp", "ccomp") or (dep == "pcomp"):
                     if lems & self.g.negators:
+                        # "refused to sign" denies the signing; "did not refuse to sign" denies the denial
                         neg = not neg
-                        neg = neg or self.negated(head)
+                        if self.negated(head):
+                            neg = not neg
                     elif lems & self.g.modal_verbs or ("be" in lems and any(c.lower_ == "about" for c in head.children)):
                         hyp = True
                     speech_head = bool(lems & self.g.speech_verbs)
                     if speech_head and dep == "ccomp" and speech is None:
                         speech = head
-                    if dep == "xcomp" and not speech_head:
-                        neg = neg or self.negated(head)
+                    if dep == "xcomp" and not speech_head and not lems & self.g.negators:
+                        neg = neg or self.negated(head)  # "did not plan to send" (a negator's own negation is read above)
                         hyp = hyp or self.hypothetical_own(head)
                     if lems & _PROPOSAL_VERBS and dep != "conj":
                         hyp = True
