@@ -260,6 +260,7 @@ def _hand_aliases() -> set[str]:
 
 def _organisation_entries(path: Path, code_ok, kind: str, prefix: str, sector_of) -> list[dict]:
     hand = _hand_aliases()
+    taken: set[str] = set()
     out: dict[str, dict] = {}
     for names, codes in _blocks(path):
         code = next((c.split()[0] for c in codes if c.strip() and c.split()[0] not in ("---",)), None)
@@ -283,6 +284,10 @@ def _organisation_entries(path: Path, code_ok, kind: str, prefix: str, sector_of
                          | {a for a in acronyms if len(a) >= 4} - {name})
         if any(a.lower() in hand for a in [name, *aliases]):
             continue
+        if name.lower() in taken:
+            continue  # already an alias of an earlier entry
+        aliases = [a for a in aliases if a.lower() not in taken]  # one alias, one actor
+        taken.update(a.lower() for a in [name, *aliases])
         entry = {"id": f"{prefix}:{_slug(name)}", "kind": kind, "name": name, "sector": sector_of(code)}
         if kind != "igo" and re.fullmatch(r"[A-Z]{3}", code[:3]) and code[:3] not in ("IGO", "NGO", "IMG"):
             entry["country"] = code[:3]
@@ -383,31 +388,36 @@ def build_demonyms(data: dict) -> dict[str, list[str]]:
 # --------------------------------------------------------------------------- writing
 
 
-def _write(name: str, header: str, payload: dict) -> None:
+def _write(out: Path, name: str, header: str, payload: dict) -> None:
     text = header + GENERATED + yaml.safe_dump(payload, allow_unicode=True, sort_keys=False, width=110)
-    (PACK / name).write_text(text, encoding="utf-8")
-    print(f"wrote {PACK / name}", file=sys.stderr)
+    (out / name).write_text(text, encoding="utf-8")
+    print(f"wrote {out / name}", file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--event-dictionaries", default="../shared/data/event-dictionaries")
     ap.add_argument("--countrynames", default=None, help="countrynames wheel or package directory")
+    ap.add_argument("--no-countrynames", action="store_true", help="leave demonyms_open.yaml alone")
+    ap.add_argument("--out", default=str(PACK), help="folder to write to (default: the pack's actors/)")
     args = ap.parse_args(argv)
     folder = Path(args.event_dictionaries)
+    out = Path(args.out)
     agents = build_agents(folder)
-    _write("agents_open.yaml",
+    _write(out, "agents_open.yaml",
            "# Agent nouns by sector (docs/actors.md), from NGEC's PLOVER_agents.txt and PETRARCH-2's\n"
            "# Phoenix.agents.txt; sectors mapped to the pack's codes; words of agents.yaml are left to it.\n"
            + CREDIT + PLOVER_CREDIT, {"agents": agents})
-    _write("igos_open.yaml",
+    _write(out, "igos_open.yaml",
            "# Intergovernmental organisations from PETRARCH-2's Phoenix.International.actors.txt: organisations\n"
            "# only (no people, no dated offices); names the hand-kept igos.yaml holds are left to it.\n" + CREDIT,
            {"actors": build_igos(folder)})
-    _write("armed_groups_open.yaml",
+    _write(out, "armed_groups_open.yaml",
            "# Armed non-state groups from PETRARCH-2's Phoenix.MilNonState.actors.txt (two-word names or more).\n"
            + CREDIT, {"actors": build_armed_groups(folder)})
-    _write("demonyms_open.yaml",
+    if args.no_countrynames:
+        return 0
+    _write(out, "demonyms_open.yaml",
            "# English national adjectives from the countrynames package (MIT; github.com/occrp/countrynames),\n"
            "# those sharing their first letters with the country's English name; demonyms.yaml adds the rest.\n",
            {"demonyms": build_demonyms(countrynames_data(args.countrynames))})

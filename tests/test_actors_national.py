@@ -134,3 +134,18 @@ def test_petrarch_scoring_takes_one_reciprocal_event_for_both_directions() -> No
     both = score([(gold, one)], reciprocal=frozenset({"AGREE"}))
     assert plain["triple_accuracy"] == 0.5 and both["triple_accuracy"] == 1.0
     assert both["triple_precision"] == 1.0 and both["predicted_events"] == 1.0
+
+
+@pytest.mark.shared
+def test_generated_dictionaries_match_their_build_script(shared_dir: Path, tmp_path: Path) -> None:
+    """The *_open.yaml files are what scripts/build_actor_dictionaries.py makes of the open data."""
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(repo / "scripts" / "build_actor_dictionaries.py"), "--no-countrynames",
+                    "--event-dictionaries", str(shared_dir / "data" / "event-dictionaries"), "--out", str(tmp_path)],
+                   check=True, capture_output=True)
+    pack = repo / "src" / "horizonscan" / "packs" / "china_abroad" / "actors"
+    for name in ("agents_open.yaml", "igos_open.yaml", "armed_groups_open.yaml"):
+        assert (tmp_path / name).read_text(encoding="utf-8") == (pack / name).read_text(encoding="utf-8"), name
