@@ -48,6 +48,11 @@ def test_a_nationality_before_an_institution_makes_that_countrys_body(text, span
 def test_an_unknown_organisation_does_not_take_a_famous_namesake() -> None:
     found = mentions("The Kenyan People's Liberation Army marched on Nairobi.")
     assert found["Kenyan People's Liberation Army"][:2] == (None, "KEN")  # not mil:pla (CHN)
+    # an institute named after a bank is not the bank; a company's own suffix keeps the company
+    found = mentions("The Asian Development Bank Institute wrote to Huawei Technologies Corporation.")
+    assert found["Asian Development Bank Institute"][0] is None
+    assert found["Asian Development Bank Institute"][3] == "EDU"
+    assert found["Huawei Technologies Corporation"][0] == "company:huawei"
 
 
 def test_the_namesake_keeps_its_own_name() -> None:

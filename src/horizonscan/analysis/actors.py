@@ -162,7 +162,7 @@ def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, eng
             continue
         for m in over:
             used.add(index_of[id(m)])
-        out.extend(_decide(text, ent, over))
+        out.extend(_decide(text, ent, over, d))
     for i, m in enumerate(matches):
         if i in used:
             continue
@@ -172,7 +172,7 @@ def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, eng
     return _non_overlapping(out)
 
 
-def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
+def _decide(text: str, ent: _Ent, over: list[Match], d: Dictionary | None = None) -> list[Mention]:
     """One spaCy entity against the dictionary matches it overlaps."""
     if len(over) == 1:
         m = over[0]
@@ -182,7 +182,7 @@ def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
         if m.start <= ent.start and m.end >= ent.end:
             return [_from_match(text, m)]  # dictionary span covers spaCy's: take it
         if ent.start <= m.start and m.end <= ent.end:
-            return [_contained(text, ent, m)]
+            return [_contained(text, ent, m, d=d)]
         return [_from_match(text, m, confidence=0.9)]  # crossing: trust the dictionary
     inside = [m for m in over if ent.start <= m.start and m.end <= ent.end]
     if len(inside) == len(over) and _gaps_are_joiners(text, ent, inside):
@@ -194,12 +194,29 @@ def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
     return [_from_match(text, m, confidence=0.9) for m in over]
 
 
-def _contained(text: str, ent: _Ent, m: Match, inside: list[Match] | None = None) -> Mention:
+def _other_body(text: str, ent: _Ent, m: Match, d: Dictionary | None) -> bool:
+    """Do the words spaCy's entity adds around the name make it another body? "Asian Development
+    Bank Institute" is an institute (EDU), not the bank: an added agent noun of another sector
+    than the actor's. Added words of its own sector ("Huawei Technologies Corporation") do not."""
+    if d is None or m.alias.actor.kind == "person":
+        return False
+    extra = [fold(t) for _, _, t in tokens(text[ent.start : m.start] + " " + text[m.end : ent.end])]
+    own = m.alias.actor.sector
+    for word in extra:
+        sector = d.agents.get((word,))
+        if sector is not None and sector != own and (word,) not in d.generic_agents:
+            return True
+    return False
+
+
+def _contained(text: str, ent: _Ent, m: Match, inside: list[Match] | None = None,
+               d: Dictionary | None = None) -> Mention:
     """spaCy's entity is longer than the dictionary match inside it."""
     a = m.alias.actor
     surface = text[ent.start : ent.end]
     compatible = (ent.label == "PER" and a.kind == "person") or (ent.label == "ORG" and a.kind in ORG_KINDS)
-    if inside is None and compatible and (m.end - m.start) * 10 >= (ent.end - ent.start) * 6:
+    if inside is None and compatible and (m.end - m.start) * 10 >= (ent.end - ent.start) * 6 \
+            and not _other_body(text, ent, m, d):
         return Mention(ent.start, ent.end, surface, ent.label, a.id, a.country, a.kind, a.sector, a.name, 0.8)
     if ent.label in ("ORG", "NORP"):
         country = next(
