@@ -80,9 +80,10 @@ AGENT_STOP = frozenset(
     + "artillery battleship battlewagon bomber carrier corvette cruiser destroyer frigate hmmwv humvee "
     "jetfighter katushya kfir mig warplane warship naval echelon phalanx airliner jetliner containership "
     "freighter jumbojet supertanker tanker oiler aerospace airway".split()
-    # places, events and adjectives filed as agents
+    # places, events and adjectives filed as agents, and "actor" (a film actor there; any agent in
+    # writing about politics: "Chinese actors")
     + "capital kingdom polity governance city town village province settlement neighborhood neighbourhood "
-    "prison ordinary naturalized state-owned monger telecom insurgence insurgency rebellion revolt uprising "
+    "actor prison ordinary naturalized state-owned monger telecom insurgence insurgency rebellion revolt uprising "
     "religion islamic jewish hebrew inter-governmental intergovernmental".split()
 )
 # Last words of weapons, ships, aircraft and vehicles ("cruise missile", "cargo ship", "fighter jet"):
