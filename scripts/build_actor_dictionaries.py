@@ -108,9 +108,8 @@ GROUP_WORDS = frozenset(
     "faction resistance alliance union tigers committee command guard guards martyrs fighters revolutionary "
     "emirate taliban al-qaeda al-qaida qaeda qaida squad squads network".split()
 )
-# IGO code prefixes of the international file kept: the rest (NGOs with three-letter codes, companies
-# "MNC", people) are stale or already hand-kept.
-ADJ_SUFFIXES = ("an", "ese", "ish", "ic", "ch", "ot", "iote")
+# Only IGO-coded entries of the international file are kept (build_igos): its NGOs, companies
+# ("MNC") and people are stale or already hand-kept.
 
 
 # --------------------------------------------------------------------------- parsing
