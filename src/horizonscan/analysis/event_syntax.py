@@ -629,22 +629,27 @@ class SentenceCoder:
         return False
 
     def negated(self, tok: "Token") -> bool:
+        words = self.g.negation_words
         for c in tok.children:
-            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
+            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in words):
                 return True
             if c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ == "preconj" and g.lower_ == "neither" for g in c.children):
                 return True  # "Neither X nor Y boycotted ..."
-        if tok.dep_ == "pobj" and tok.head.lower_ == "without":
-            return True
+            if c.dep_ in ("dobj", "nsubjpass") and tok.tag_.startswith("VB") \
+                    and any(g.dep_ == "det" and g.lower_ in words for g in c.children):
+                return True  # "has given no formal order", "no agreement was signed": nothing was done
+        if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ in words:
+            return True  # "without aid from China", "without consulting Kabul"
         if tok.dep_ in ("dobj", "nsubjpass") and self.lemma_in(tok.head, self.g.negators):
-            return True  # "postponed their meeting"
+            return True  # "postponed their meeting", "blocked any sanctions on Sudan"
         return False
 
     def hypothetical_own(self, tok: "Token") -> bool:
         for c in tok.children:
             if c.dep_ in ("aux", "auxpass") and c.lower_ in self.g.modal_aux:
                 return True
-            if c.dep_ == "advmod" and c.lower_ in self.g.modal_adverbs:
+            # hedging adverbs ("possibly") and conditional conjunctions ("if", "unless")
+            if c.dep_ in ("advmod", "mark") and c.lower_ in self.g.modal_adverbs:
                 return True
         return False
 
@@ -666,17 +671,23 @@ class SentenceCoder:
             dep, head = t.dep_, t.head
             lems = self.lx.lemmas(head.lower_)
             if dep in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubjpass", "nsubj", "attr"):
+                if dep in ("dobj", "prep") and lems & self.g.negators:
+                    # "blocked a resolution imposing sanctions", "refrained from sending troops":
+                    # the act inside the blocked or avoided thing did not happen.
+                    neg = True
                 if dep in ("xcomp", "ccomp") or (dep == "pcomp"):
                     if lems & self.g.negators:
+                        # "refused to sign" denies the signing; "did not refuse to sign" denies the denial
                         neg = not neg
-                        neg = neg or self.negated(head)
+                        if self.negated(head):
+                            neg = not neg
                     elif lems & self.g.modal_verbs or ("be" in lems and any(c.lower_ == "about" for c in head.children)):
                         hyp = True
                     speech_head = bool(lems & self.g.speech_verbs)
                     if speech_head and dep == "ccomp" and speech is None:
                         speech = head
-                    if dep == "xcomp" and not speech_head:
-                        neg = neg or self.negated(head)
+                    if dep == "xcomp" and not speech_head and not lems & self.g.negators:
+                        neg = neg or self.negated(head)  # "did not plan to send" (a negator's own negation is read above)
                         hyp = hyp or self.hypothetical_own(head)
                     if lems & _PROPOSAL_VERBS and dep != "conj":
                         hyp = True
@@ -807,7 +818,9 @@ class SentenceCoder:
         if targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
         elif (tinfo.symmetric or pat.mutual) and len(sources) > 1:
-            pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
+            # A reciprocal act is coded once, the first-named party as source ("China and
+            # Kazakhstan signed ..." is one event, not one per direction).
+            pairs = [(s, t) for i, s in enumerate(sources) for t in sources[i + 1 :] if not _same(t, [s])]
         elif tinfo.target_optional and trig.token.dep_ != "acl" and not self.unknown_party(trig.token):
             # A participle describing a thing ("the plant, built by a Chinese firm") is background
             # unless it names whom the act concerned.
@@ -879,15 +892,11 @@ def _is_iso3(value: str | None) -> bool:
 
 
 def _same(a: EventActor, others: Iterable[EventActor]) -> bool:
-    for o in others:
-        # One span is one actor, unless it names several countries ("Chinese and Indian troops").
-        if a.start is not None and a.start == o.start and a.end == o.end and a.country == o.country:
-            return True
-        if a.actor_id and a.actor_id == o.actor_id:
-            return True
-        if not a.actor_id and not o.actor_id and a.country and a.country == o.country and a.sector == o.sector:
-            return True
-    return False
+    """Is ``a`` one party with any of ``others``? (actors.same_party: one span, one id, or two
+    voices of one state; "Chinese and Indian troops" are two.)"""
+    from .actors import same_party
+
+    return any(same_party(a, o) for o in others)
 
 
 def code_sentence(sent: SentenceInput, lexicon: Lexicon, pack: "Pack | None" = None) -> list[tuple[int, Event]]:
