@@ -714,6 +714,19 @@ class SentenceCoder:
                 return fired[t.i]
         return None
 
+    def separate_act(self, inner: Trigger, outer: Trigger) -> bool:
+        """A nominal act of another type that only sets the scene of a nominal act ("engagement
+        on the sidelines of SCO meetings") is an act of its own; an act inside a verb's
+        complement ("urged X to send aid", "threatened sanctions") is part of that verb's."""
+        if inner.pattern.kind != "noun" or outer.pattern.kind != "noun" or inner.pattern.type == outer.pattern.type:
+            return False
+        t = inner.token
+        while t.i != outer.token.i:
+            if t.dep_ not in ("pobj", "prep"):
+                return False
+            t = t.head
+        return True
+
     def mode_for(self, trig: Trigger) -> str | None:
         pat = trig.pattern
         if pat.mode:
@@ -780,7 +793,8 @@ class SentenceCoder:
         out: list[tuple[int, Event]] = []
         for trig in triggers:
             outer = self.embedded_in(trig.token, fired)
-            if outer is not None and not (trig.pattern.kind == "verb" and self.lemma_in(outer.token, self.g.speech_verbs)):
+            if outer is not None and not (trig.pattern.kind == "verb" and self.lemma_in(outer.token, self.g.speech_verbs)) \
+                    and not self.separate_act(trig, outer):
                 continue
             if trig.token.dep_ in ("amod", "compound"):  # "aid workers", "protest leaders"
                 continue
