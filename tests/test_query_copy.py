@@ -99,3 +99,78 @@ def test_append_merges_two_stores(tmp_path: Path) -> None:
     assert "ev1" in clusters and "ev2" in clusters  # the target's event and the first copied one (1 + 1)
     assert [h.title for h in merged.search("Aktobe")] == ["Title d3"]
     merged.close()
+
+
+def _hostile(url: str) -> str:
+    """The fixture store plus a row PostgreSQL cannot hold (a NUL in an upload's input, as
+    uploads wrote before names were cleaned), on the document copied last; its id."""
+    ids = fill_store(url)
+    last = max(ids.values())
+    store = open_store(url)
+    store.add_input(last, "/srv/uploads/00-re\x00port.txt")
+    store.close()
+    return last
+
+
+def test_a_failed_copy_leaves_the_target_as_it_was(tmp_path: Path, pg_store_url: str) -> None:
+    """Issue 14: a NUL byte aborted a copy to PostgreSQL after its first batches had committed."""
+    a = f"sqlite:///{tmp_path / 'a.db'}"
+    last = _hostile(a)
+    open_store(pg_store_url).close()  # migrated and empty
+    empty = dump(pg_store_url)
+    seen: list[str] = []
+    with pytest.raises(StoreError, match=r"^E309 .*document_inputs.*NUL") as caught:
+        copy_store(a, pg_store_url, batch=3, progress=lambda table, n: seen.append(table))
+    assert "target is unchanged" in str(caught.value)
+    assert seen.count("documents") >= 3  # batches before the bad row were written, then rolled back
+    assert dump(pg_store_url) == empty
+    from typer.testing import CliRunner
+
+    from horizonscan.cli.app import app
+
+    res = CliRunner().invoke(app, ["db", "copy", "--from", a, "--to", pg_store_url, "--batch", "3"])
+    assert res.exit_code == 2 and "E309" in res.output and "NUL" in res.output, res.output  # one clear line, no traceback
+    assert dump(pg_store_url) == empty
+
+    # append into a store with a document of its own: the same, nothing changes
+    from horizonscan.ingest.normalise import clean_text, content_id
+    from horizonscan.records import Document, Found
+
+    own = open_store(pg_store_url)
+    text = clean_text("Kazakhstan asked China for help with water on 3 March 2022.")
+    own.write(Document(content_id(text), text, Found("Water"), Found("2022-03-04")), None, "w.txt")
+    own.close()
+    before = dump(pg_store_url)
+    with pytest.raises(StoreError, match="^E309"):
+        copy_store(a, pg_store_url, append=True, batch=2)
+    assert dump(pg_store_url) == before
+
+    # fixed in the source, the same copy goes through
+    with open_store(a).engine.begin() as conn:
+        conn.execute(sa.text("UPDATE document_inputs SET input = :clean WHERE document_id = :id AND input LIKE '/srv/%'"),
+                     {"clean": "/srv/uploads/00-report.txt", "id": last})
+    assert copy_store(a, pg_store_url, append=True).copied["documents"] == 10
+    store = open_store(pg_store_url)
+    assert store.document(last).inputs[-1] == "/srv/uploads/00-report.txt"  # type: ignore[union-attr]
+    store.close()
+
+
+def test_an_interrupted_copy_writes_nothing(tmp_path: Path) -> None:
+    """Killed or failing half-way (here: the progress callback raises), the target keeps no half copy."""
+    a, b = f"sqlite:///{tmp_path / 'a.db'}", f"sqlite:///{tmp_path / 'b.db'}"
+    fill_store(a)
+    open_store(b).close()
+    empty = dump(b)
+
+    def stop(table: str, n: int) -> None:
+        if table == "documents" and n:
+            stop.calls += 1  # type: ignore[attr-defined]
+            if stop.calls == 2:  # type: ignore[attr-defined]
+                raise KeyboardInterrupt
+
+    stop.calls = 0  # type: ignore[attr-defined]
+    with pytest.raises(KeyboardInterrupt):
+        copy_store(a, b, batch=3, progress=stop)
+    assert dump(b) == empty
+    assert copy_store(a, b).copied["documents"] == 10  # and the copy can simply be run again
+    assert dump(b) == dump(a)

@@ -265,9 +265,9 @@ def copy(
     src: str = typer.Option(..., "--from", help="Source database URL or SQLite file."),
     dst: str = typer.Option(..., "--to", help="Target database URL or SQLite file (migrated first)."),
     append: bool = typer.Option(False, "--append", help="Add to a non-empty target: skip documents it already has."),
-    batch: int = typer.Option(2000, "--batch", help="Documents per transaction."),
+    batch: int = typer.Option(2000, "--batch", help="Documents read at a time (the whole copy is one transaction)."),
 ) -> None:
-    """Copy a whole store to another database, losslessly (e.g. SQLite to PostgreSQL).
+    """Copy a whole store to another database, losslessly (e.g. SQLite to PostgreSQL), all or nothing.
 
     Example: horizonscan db copy --from sqlite:///horizonscan.db --to postgresql+psycopg://hs@127.0.0.1/hs
     """

@@ -1,8 +1,11 @@
 """``horizonscan db copy``: move a store between databases (SQLite ⇄ PostgreSQL), losslessly.
 
-Every table of ``schema.metadata`` is copied. Documents travel in batches, each batch
-with all the rows derived from it (mentions, events, …) in one transaction, so an
-interrupted copy leaves whole documents only and ``--append`` finishes it. The full-text
+Every table of ``schema.metadata`` is copied. The whole copy is one transaction of the
+target: a copy that fails (a row the target cannot store, e.g. a NUL character on
+PostgreSQL: E309) or is interrupted leaves the target as it was, never half-written
+(issue 14). Documents are read in batches, each with the rows derived from it
+(mentions, events, …), so memory stays bounded. A target created by the copy keeps its
+migrated, empty schema after a failure; running the copy again starts afresh. The full-text
 index is rebuilt in the target (FTS5 rows on SQLite; the GIN expression index maintains
 itself on PostgreSQL), PostgreSQL sequences are moved past the copied ids, and timestamps
 are carried in UTC.
@@ -116,40 +119,59 @@ def _copy(src: Engine, dst: Engine, append: bool, batch: int, progress: Progress
         raise StoreError(
             f"E305 source schema is at revision {src_rev}, target at {dst_rev}: run `horizonscan --db SOURCE db upgrade` first"
         )
-    with dst.connect() as conn:
-        busy = any(conn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in (documents, failures))
-    if busy and not append:
-        raise StoreError("E304 target store is not empty; use --append to add the documents it lacks")
     to_sqlite = dst.dialect.name == "sqlite"
     report = CopyReport()
     tables = metadata.sorted_tables
     linked = [t for t in tables if _doc_linked(t)]
     first = [t for t in tables if t is not documents and t not in linked]
-    offsets: dict[str, int] = {}
-    if append:
-        with dst.connect() as conn:
-            for t in linked:
-                col = _int_pk(t)
-                if col is not None:
-                    offsets[t.name] = int(conn.execute(sa.select(sa.func.coalesce(sa.func.max(col), 0))).scalar_one())
-    for table in first:
-        _copy_table(src, dst, table, append, batch, to_sqlite, report, progress)
-    _copy_documents(src, dst, linked, offsets, batch, to_sqlite, report, progress, append)
-    if dst.dialect.name == "postgresql":
-        with dst.begin() as conn:
-            for t in tables:
-                col = _int_pk(t)
-                if col is not None:
-                    conn.execute(sa.text(
-                        f"SELECT setval(pg_get_serial_sequence('{t.name}', '{col.name}'), m) "
-                        f"FROM (SELECT max({col.name}) AS m FROM {t.name}) s WHERE m IS NOT NULL"
-                    ))
+    try:
+        # one transaction for everything: a failure anywhere rolls the target back whole
+        with dst.begin() as dconn:
+            _utc(dconn)
+            busy = any(dconn.execute(sa.select(sa.func.count()).select_from(t)).scalar_one() for t in (documents, failures))
+            if busy and not append:
+                raise StoreError("E304 target store is not empty; use --append to add the documents it lacks")
+            offsets: dict[str, int] = {}
+            if append:
+                for t in linked:
+                    col = _int_pk(t)
+                    if col is not None:
+                        offsets[t.name] = int(dconn.execute(sa.select(sa.func.coalesce(sa.func.max(col), 0))).scalar_one())
+            for table in first:
+                _copy_table(src, dconn, table, append, batch, to_sqlite, report, progress)
+            _copy_documents(src, dconn, linked, offsets, batch, to_sqlite, report, progress, append)
+            if dst.dialect.name == "postgresql":
+                for t in tables:
+                    col = _int_pk(t)
+                    if col is not None:
+                        dconn.execute(sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{t.name}', '{col.name}'), m) "
+                            f"FROM (SELECT max({col.name}) AS m FROM {t.name}) s WHERE m IS NOT NULL"
+                        ))
+    except sa.exc.DBAPIError as exc:
+        first_line = (str(getattr(exc, "orig", exc)).strip().splitlines() or [type(exc).__name__])[0]
+        raise StoreError(f"E309 copy failed, the target is unchanged: {first_line}") from exc
     report.seconds = time.perf_counter() - t0
     return report
 
 
+def _storable(table: sa.Table, rows: list[dict[str, Any]], to_sqlite: bool) -> None:
+    """Refuse, naming the row, a NUL character bound for PostgreSQL (its text type cannot hold
+    one; SQLite can, and older stores took them from upload names): E309, before any write."""
+    if to_sqlite:
+        return
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, str) and "\x00" in v:
+                key = ", ".join(f"{c}={r[c]!r}" for c in (c.name for c in table.primary_key.columns))
+                raise StoreError(
+                    f"E309 copy failed, the target is unchanged: {table.name} row ({key}) has a NUL character in "
+                    f"{k!r}, which PostgreSQL cannot store; remove it in the source and copy again"
+                )
+
+
 def _copy_table(
-    src: Engine, dst: Engine, table: sa.Table, append: bool, batch: int, to_sqlite: bool, report: CopyReport, progress: Progress
+    src: Engine, dconn: Connection, table: sa.Table, append: bool, batch: int, to_sqlite: bool, report: CopyReport, progress: Progress
 ) -> None:
     """A table without documents in its keys: streamed in key order, existing keys kept."""
     report.copied.setdefault(table.name, 0)
@@ -163,17 +185,16 @@ def _copy_table(
             if append and _int_pk(table) is not None:
                 report.skipped[table.name] = report.skipped.get(table.name, 0) + len(rows)  # accounts are not merged
                 continue
-            with dst.begin() as dconn:
-                _utc(dconn)
-                have = _existing(dconn, table, rows)
-                new = [r for r in rows if _pk(table, r) not in have]
-                if new:
-                    dconn.execute(table.insert(), new)
-                if not append:  # rows the migrations seeded (e.g. the default collection) take the source's values
-                    for r in rows:
-                        if _pk(table, r) in have:
-                            match = [c == r[c.name] for c in table.primary_key.columns]
-                            dconn.execute(table.update().where(*match).values(**r))
+            _storable(table, rows, to_sqlite)
+            have = _existing(dconn, table, rows)
+            new = [r for r in rows if _pk(table, r) not in have]
+            if new:
+                dconn.execute(table.insert(), new)
+            if not append:  # rows the migrations seeded (e.g. the default collection) take the source's values
+                for r in rows:
+                    if _pk(table, r) in have:
+                        match = [c == r[c.name] for c in table.primary_key.columns]
+                        dconn.execute(table.update().where(*match).values(**r))
             report.copied[table.name] += len(new) if append else len(rows)
             if have and append:
                 report.skipped[table.name] = report.skipped.get(table.name, 0) + len(have)
@@ -181,13 +202,14 @@ def _copy_table(
 
 
 def _copy_documents(
-    src: Engine, dst: Engine, linked: list[sa.Table], offsets: dict[str, int], batch: int, to_sqlite: bool,
+    src: Engine, dconn: Connection, linked: list[sa.Table], offsets: dict[str, int], batch: int, to_sqlite: bool,
     report: CopyReport, progress: Progress, append: bool = False,
 ) -> None:
-    """Documents in batches, each with its derived rows and FTS rows, in one transaction.
+    """Documents in batches, each with its derived rows and FTS rows, on the copy's one
+    transaction (``dconn``).
 
     A new copy takes the summary tables as they are (copied like any table); appended
-    documents are added to the target's own summary in their batch's transaction."""
+    documents are added to the target's own summary."""
     for t in [documents, *linked]:
         report.copied.setdefault(t.name, 0)
     ev_offset = offsets.get(events.name, 0)
@@ -197,40 +219,40 @@ def _copy_documents(
         result = sconn.execution_options(stream_results=True, yield_per=batch).execute(sa.select(documents).order_by(documents.c.id))
         for part in result.partitions(batch):
             docs = _rows(part, to_sqlite)
-            with dst.begin() as dconn:
-                _utc(dconn)
-                have = {k for (k,) in _existing(dconn, documents, docs)}
-                docs = [d for d in docs if d["id"] not in have]
-                if have:
-                    report.skipped["documents"] = report.skipped.get("documents", 0) + len(have)
-                if not docs:
-                    continue
-                ids = [d["id"] for d in docs]
-                dconn.execute(documents.insert(), docs)
-                if to_sqlite:
-                    dconn.execute(
-                        sa.text("INSERT INTO documents_fts(document_id, title, text) VALUES (:id, :title, :text)"),
-                        [{"id": d["id"], "title": d["title"] or "", "text": d["text"]} for d in docs],
-                    )
-                    report.fts_rows += len(docs)
-                report.copied["documents"] += len(docs)
-                progress("documents", len(docs))
-                for t in linked:
-                    order = list(t.primary_key.columns)
-                    rows = _rows(child_conn.execute(sa.select(t).where(t.c.document_id.in_(ids)).order_by(*order)), to_sqlite)
-                    col = _int_pk(t)
-                    off = offsets.get(t.name, 0)
-                    if col is not None and off:
-                        for r in rows:
-                            r[col.name] += off
-                    if t is events and ev_offset:
-                        for r in rows:
-                            c = r["cluster_id"]
-                            if c and c.startswith("ev") and c[2:].isdigit():
-                                r["cluster_id"] = f"ev{int(c[2:]) + ev_offset}"
-                    if rows:
-                        dconn.execute(t.insert(), rows)
-                    report.copied[t.name] += len(rows)
-                if append:
-                    for doc_id in ids:
-                        summary.add_document(dconn, doc_id)
+            have = {k for (k,) in _existing(dconn, documents, docs)}
+            docs = [d for d in docs if d["id"] not in have]
+            if have:
+                report.skipped["documents"] = report.skipped.get("documents", 0) + len(have)
+            if not docs:
+                continue
+            _storable(documents, docs, to_sqlite)
+            ids = [d["id"] for d in docs]
+            dconn.execute(documents.insert(), docs)
+            if to_sqlite:
+                dconn.execute(
+                    sa.text("INSERT INTO documents_fts(document_id, title, text) VALUES (:id, :title, :text)"),
+                    [{"id": d["id"], "title": d["title"] or "", "text": d["text"]} for d in docs],
+                )
+                report.fts_rows += len(docs)
+            report.copied["documents"] += len(docs)
+            progress("documents", len(docs))
+            for t in linked:
+                order = list(t.primary_key.columns)
+                rows = _rows(child_conn.execute(sa.select(t).where(t.c.document_id.in_(ids)).order_by(*order)), to_sqlite)
+                col = _int_pk(t)
+                off = offsets.get(t.name, 0)
+                _storable(t, rows, to_sqlite)
+                if col is not None and off:
+                    for r in rows:
+                        r[col.name] += off
+                if t is events and ev_offset:
+                    for r in rows:
+                        c = r["cluster_id"]
+                        if c and c.startswith("ev") and c[2:].isdigit():
+                            r["cluster_id"] = f"ev{int(c[2:]) + ev_offset}"
+                if rows:
+                    dconn.execute(t.insert(), rows)
+                report.copied[t.name] += len(rows)
+            if append:
+                for doc_id in ids:
+                    summary.add_document(dconn, doc_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -12,6 +12,7 @@ from ...query.filters import ACTOR_KINDS
 from ..app import API, not_found, page
 from ..authz import require
 from ..params import event_filter
+from ..provenance import for_viewer
 from .common import cached, ctx
 
 router = APIRouter()
@@ -20,16 +21,17 @@ ActorId = Annotated[str, Path(min_length=1, max_length=120, description="actor i
 
 def profile(request: Request, actor_id: str) -> dict[str, Any]:
     """What the user's collections say about an actor; 404 when they say nothing."""
-    store, _, scope = ctx(request)
+    store, who, scope = ctx(request)
     if any(ord(c) < 32 for c in actor_id):
         raise not_found()
-    found = cached(request, ("actor", actor_id), lambda: _profile(store, scope, actor_id))
+    # upload paths as the user may see them (provenance.py); the cache is per scope, and only admins have none
+    found = cached(request, ("actor", actor_id), lambda: _profile(store, scope, actor_id, lambda d: for_viewer(d, who, request)))
     if found is None:
         raise not_found()
     return found
 
 
-def _profile(store: Any, scope: frozenset[str] | None, actor_id: str) -> dict[str, Any] | None:
+def _profile(store: Any, scope: frozenset[str] | None, actor_id: str, shown: Callable[[Any], Any]) -> dict[str, Any] | None:
     f = make_filter(actor=actor_id)
     net = network(store, f, level="actor", top=60, scope=scope)
     docs = find_documents(store, f, sort="-date", limit=20, scope=scope)
@@ -48,7 +50,7 @@ def _profile(store: Any, scope: frozenset[str] | None, actor_id: str) -> dict[st
         "labels": labels,
         "partners": [e.to_dict() for e in partners],
         "adversaries": [e.to_dict() for e in adversaries],
-        "documents": [d.to_dict() for d in docs.items],
+        "documents": [shown(d).to_dict() for d in docs.items],
     }
 
 

@@ -14,6 +14,7 @@ from ...store.read import StoredDocument
 from ..app import API, not_found, page
 from ..authz import AuthError, require, user
 from ..params import document_filter
+from ..provenance import for_viewer, page_for_viewer
 from ..render import annotate
 from ..security import client_ip
 from .common import ctx, page_json
@@ -24,7 +25,8 @@ DocId = Annotated[str, Path(max_length=32, description="document id (16 hex digi
 
 
 def readable_document(request: Request, doc_id: str) -> StoredDocument:
-    """The document if the user may read it; the same 404 whether it is missing or foreign."""
+    """The document if the user may read it, with its upload paths as the user may see them
+    (provenance.py); the same 404 whether it is missing or foreign."""
     store, who, scope = ctx(request)
     if not _ID.match(doc_id):
         raise not_found()
@@ -36,7 +38,7 @@ def readable_document(request: Request, doc_id: str) -> StoredDocument:
     doc = store.document(doc_id)
     if doc is None:
         raise not_found()
-    return doc
+    return for_viewer(doc, who, request)
 
 
 def _events(doc: StoredDocument) -> list[dict[str, Any]]:
@@ -119,8 +121,8 @@ def api_documents(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> dict[str, Any]:
     """Documents by published date, language, source, theme or mentioned actor; paged by cursor."""
-    store, _, scope = ctx(request)
-    return page_json(find_documents(store, f, sort=sort, limit=limit, cursor=cursor, scope=scope))
+    store, who, scope = ctx(request)
+    return page_json(page_for_viewer(find_documents(store, f, sort=sort, limit=limit, cursor=cursor, scope=scope), who, request))
 
 
 @router.get(f"{API}/documents/{{doc_id}}", dependencies=[require("read")], tags=["documents"])

@@ -16,6 +16,7 @@ from ...store import Store
 from ...store import search as store_search
 from ..app import API, page
 from ..authz import require
+from ..provenance import page_for_viewer
 from .common import ctx, page_json
 
 router = APIRouter()
@@ -48,7 +49,8 @@ def search_page(
     hits: tuple[SearchResult, ...] = ()
     nxt = None
     if q.strip():
-        found = scoped_search(store, who, q, language=language, date_from=date_from, date_to=date_to, limit=20, cursor=cursor)
+        found = page_for_viewer(scoped_search(store, who, q, language=language, date_from=date_from, date_to=date_to,
+                                              limit=20, cursor=cursor), who, request)
         hits, nxt = found.items, found.next_cursor
     if not cursor:
         start = 0
@@ -70,5 +72,5 @@ def api_search(
     A query matching more than 1,000 documents is ranked among its newest 1,000 matches
     (ingest order); fewer matches are all ranked."""
     store, who, _ = ctx(request)
-    return page_json(scoped_search(store, who, q, language=language, date_from=date_from, date_to=date_to, limit=limit,
-                                   cursor=cursor))
+    return page_json(page_for_viewer(scoped_search(store, who, q, language=language, date_from=date_from,
+                                                   date_to=date_to, limit=limit, cursor=cursor), who, request))
