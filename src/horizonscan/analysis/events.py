@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from ..packs import Pack
     from .nlp import Chunk
 
-CODER_VERSION = "events.v1"
+CODER_VERSION = "events.v2"
 # Longer sentences are parsed in pieces cut at clause punctuation (a flattened table or
 # a run-on list is not one clause; the parser's accuracy falls on very long inputs).
 MAX_SENTENCE_TOKENS = 120
