@@ -828,6 +828,8 @@ class SentenceCoder:
             return []  # two anonymous agents ("crowds" -> "embassy") tell the user nothing
         pairs: list[tuple[EventActor, EventActor | None]] = []
         if pat.mutual:  # "Chinese and Indian troops clashed": each side acted on the other, or no event
+            if len(sources) < 2:
+                return []
             targets = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
