@@ -16,11 +16,12 @@ over a following agent noun ("Kyrgyz officials"). See docs/actors.md.
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable
 
 from ..packs import Pack, load_pack
-from ..records import Mention
+from ..records import EventActor, Mention
 from . import countries
 from .actor_dictionary import SECTOR_KIND, Alias, Dictionary, Match, fold, load_dictionary, match, tokens
 
@@ -62,6 +63,7 @@ def find_actors(text: str, chunks: list["Chunk"], pack: Pack, language: str | No
     matches = match(text, d, language)
     ents = [e for e in _spacy_ents(text, chunks)]
     mentions = _merge(text, matches, ents, d, english=language in (None, "en"))
+    mentions = _national_institutions(text, mentions, d)
     mentions = _resolve_unknown(text, mentions, d, language)
     mentions = _extend_demonyms(text, mentions, d)
     return sorted(mentions, key=lambda m: (m.start, m.end))
@@ -160,7 +162,7 @@ def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, eng
             continue
         for m in over:
             used.add(index_of[id(m)])
-        out.extend(_decide(text, ent, over))
+        out.extend(_decide(text, ent, over, d))
     for i, m in enumerate(matches):
         if i in used:
             continue
@@ -170,7 +172,7 @@ def _merge(text: str, matches: list[Match], ents: list[_Ent], d: Dictionary, eng
     return _non_overlapping(out)
 
 
-def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
+def _decide(text: str, ent: _Ent, over: list[Match], d: Dictionary | None = None) -> list[Mention]:
     """One spaCy entity against the dictionary matches it overlaps."""
     if len(over) == 1:
         m = over[0]
@@ -180,7 +182,7 @@ def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
         if m.start <= ent.start and m.end >= ent.end:
             return [_from_match(text, m)]  # dictionary span covers spaCy's: take it
         if ent.start <= m.start and m.end <= ent.end:
-            return [_contained(text, ent, m)]
+            return [_contained(text, ent, m, d=d)]
         return [_from_match(text, m, confidence=0.9)]  # crossing: trust the dictionary
     inside = [m for m in over if ent.start <= m.start and m.end <= ent.end]
     if len(inside) == len(over) and _gaps_are_joiners(text, ent, inside):
@@ -192,12 +194,29 @@ def _decide(text: str, ent: _Ent, over: list[Match]) -> list[Mention]:
     return [_from_match(text, m, confidence=0.9) for m in over]
 
 
-def _contained(text: str, ent: _Ent, m: Match, inside: list[Match] | None = None) -> Mention:
+def _other_body(text: str, ent: _Ent, m: Match, d: Dictionary | None) -> bool:
+    """Do the words spaCy's entity adds around the name make it another body? "Asian Development
+    Bank Institute" is an institute (EDU), not the bank: an added agent noun of another sector
+    than the actor's. Added words of its own sector ("Huawei Technologies Corporation") do not."""
+    if d is None or m.alias.actor.kind == "person":
+        return False
+    extra = [fold(t) for _, _, t in tokens(text[ent.start : m.start] + " " + text[m.end : ent.end])]
+    own = m.alias.actor.sector
+    for word in extra:
+        sector = d.agents.get((word,))
+        if sector is not None and sector != own and (word,) not in d.generic_agents:
+            return True
+    return False
+
+
+def _contained(text: str, ent: _Ent, m: Match, inside: list[Match] | None = None,
+               d: Dictionary | None = None) -> Mention:
     """spaCy's entity is longer than the dictionary match inside it."""
     a = m.alias.actor
     surface = text[ent.start : ent.end]
     compatible = (ent.label == "PER" and a.kind == "person") or (ent.label == "ORG" and a.kind in ORG_KINDS)
-    if inside is None and compatible and (m.end - m.start) * 10 >= (ent.end - ent.start) * 6:
+    if inside is None and compatible and (m.end - m.start) * 10 >= (ent.end - ent.start) * 6 \
+            and not _other_body(text, ent, m, d):
         return Mention(ent.start, ent.end, surface, ent.label, a.id, a.country, a.kind, a.sector, a.name, 0.8)
     if ent.label in ("ORG", "NORP"):
         country = next(
@@ -218,6 +237,88 @@ def _non_overlapping(mentions: list[Mention]) -> list[Mention]:
     return out
 
 
+# --------------------------------------------------------------------------- national institutions
+
+# What may stand between a nationality and the institution it qualifies: "Kyrgyz Security
+# Council", "Kyrgyzstan's Security Council", "Kyrgyzstan’s".
+_NATIONAL_JOIN = re.compile(r"\s*(?:['’]s\s+)?|\s*-\s*")
+_OF_STATE = re.compile(r"\s+of\s+(?:the\s+)?")
+
+
+def _nationality(m: Mention) -> str | None:
+    """The country a mention can lend to a following institution: a bare demonym or a state."""
+    if m.label == "NORP" and m.actor_id is None and m.kind is None and m.country:
+        return m.country
+    if m.kind == "state" and m.actor_id and m.actor_id == m.country:
+        return m.country
+    return None
+
+
+def _agent_sector(words: str, d: Dictionary) -> str | None | bool:
+    """Sector when the whole of ``words`` is an agent noun ("Security Council" -> GOV), else False."""
+    key = tuple(fold(t) for _, _, t in tokens(words))
+    if key in d.agents:
+        return d.agents[key]
+    if key in d.generic_agents:
+        return None
+    return False
+
+
+def _namesake(text: str, nat: str, m: Mention, d: Dictionary) -> tuple[str | None, str | None] | None:
+    """(kind, sector) when a dictionary actor preceded by nationality ``nat`` names that country's own
+    body instead. Two cases, as in the event-data agent dictionaries (country code + agent noun):
+
+    - the actor's name is itself an agent noun ("Security Council", "National Assembly"): the
+      country's body of that sector, however famous the namesake (igo:unsc);
+    - the actor is another country's armed force, group or government body, named in words
+      ("Pakistani Taliban", "Kenyan People's Liberation Army"): an organisation of the
+      nationality's country that we do not know, with the namesake's sector.
+    Acronyms ("Kazakh CNPC subsidiary"), companies, which work abroad under their own name
+    ("Kenyan Huawei staff"), and people ("Russian President Putin") keep their actor."""
+    if m.actor_id is None or m.kind in ("state", "person") or m.country == nat:
+        return None
+    sector = _agent_sector(m.text, d)
+    if sector is not False:
+        return SECTOR_KIND.get(sector or "", m.kind), sector or m.sector
+    if m.country and m.kind in ("group", "military", "government") and not m.text.isupper():
+        return m.kind, m.sector
+    return None
+
+
+def _national_institutions(text: str, mentions: list[Mention], d: Dictionary) -> list[Mention]:
+    """"Kyrgyz Security Council" is Kyrgyzstan's council, not the UN's; "Security Council of
+    Kyrgyzstan" likewise. The nationality and the institution become one unknown mention of
+    that country (actor id None), with the institution's sector."""
+    ordered = sorted(mentions, key=lambda m: (m.start, m.end))
+    out: list[Mention] = []
+    k = 0
+    while k < len(ordered):
+        m = ordered[k]
+        prev = out[-1] if out else None
+        nat = _nationality(prev) if prev is not None else None
+        if prev is not None and nat and _NATIONAL_JOIN.fullmatch(text[prev.end : m.start]):
+            found = _namesake(text, nat, m, d)
+            if found is not None:
+                kind, sector = found
+                out[-1] = Mention(prev.start, m.end, text[prev.start : m.end], "ORG", None, nat, kind, sector,
+                                  None, min(prev.confidence, m.confidence, 0.8))
+                k += 1
+                continue
+        nxt = ordered[k + 1] if k + 1 < len(ordered) else None
+        nat = _nationality(nxt) if nxt is not None and nxt.kind == "state" else None
+        if nxt is not None and nat and _OF_STATE.fullmatch(text[m.end : nxt.start]) \
+                and _agent_sector(m.text, d) is not False and m.kind not in ("state", "person") and m.actor_id \
+                and m.country != nat:
+            sector = _agent_sector(m.text, d) or m.sector
+            out.append(Mention(m.start, nxt.end, text[m.start : nxt.end], "ORG", None, nat,
+                               SECTOR_KIND.get(sector or "", m.kind), sector, None, min(m.confidence, 0.8)))
+            k += 2
+            continue
+        out.append(m)
+        k += 1
+    return out
+
+
 # --------------------------------------------------------------------------- unknown actors
 
 
@@ -231,7 +332,9 @@ def _resolve_unknown(text: str, mentions: list[Mention], d: Dictionary, language
             m = _misspelt_country(m, d)
         if m.actor_id is None and m.label == "ORG":
             country, sector = _classify(m.text, d, language)
-            kind = SECTOR_KIND.get(sector or "")
+            # a national body found earlier ("Pakistani Taliban") keeps the kind and sector it was given
+            sector = m.sector or sector
+            kind = m.kind or SECTOR_KIND.get(sector or "")
             m = Mention(m.start, m.end, m.text, m.label, None, m.country or country, kind, sector, None, m.confidence)
         out.append(m)
     return out
@@ -384,3 +487,34 @@ def _grow(window: str, d: Dictionary) -> tuple[int, str | None, bool] | None:
     if not keys:
         return None
     return end, _sector_of(keys, d), keys[-1] in d.agent_plurals
+
+
+# --------------------------------------------------------------------------- one party or two
+
+# Sectors that speak for a state: a state's own ministers, diplomats and leaders are the state when
+# it meets, thanks or agrees with someone; its protesters, firms and rebels are not.
+_STATE_SECTORS = frozenset({None, "GOV"})
+
+
+def same_party(a: EventActor, b: EventActor) -> bool:
+    """Would an event between ``a`` and ``b`` be a self-loop? True for one span, one actor id, or
+    two voices of one state ("Erdoğan" and "the Turkish President", "Beijing" and "the Chinese
+    Foreign Ministry"). A state's civilians, firms, police or rebels acting on its government are
+    two parties ("Kyrgyz protesters" against Kyrgyzstan)."""
+    if a.start is not None and a.start == b.start and a.end == b.end and a.country == b.country:
+        return True
+    if a.actor_id and a.actor_id == b.actor_id:
+        return True
+    ca, cb = _country_of(a), _country_of(b)
+    if not ca or ca != cb:
+        return False
+    if a.actor_id is None and b.actor_id is None and a.sector == b.sector:
+        return True  # two unnamed agents of one country and sector ("Chinese officials")
+    return a.sector in _STATE_SECTORS and b.sector in _STATE_SECTORS
+
+
+def _country_of(a: EventActor) -> str | None:
+    if a.country:
+        return a.country
+    ident = a.actor_id or ""
+    return ident if len(ident) == 3 and ident.isalpha() and ident.isupper() else None

@@ -133,6 +133,10 @@ class Grammar:
     agent_preps: tuple[str, ...]
     source_preps: tuple[str, ...]
     pronouns: frozenset[str]
+    group_nouns: frozenset[str] = frozenset()
+    group_pronouns: frozenset[str] = frozenset()
+    person_pronouns: frozenset[str] = frozenset()
+    topic_verbs: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,29 @@ def verb_forms(lemma: str, irregular: Iterable[str] = ()) -> frozenset[str]:
         if len(w) > 2 and w[-1] not in VOWELS | {"w", "x", "y"} and w[-2] in VOWELS and w[-3] not in VOWELS:
             forms |= {w + w[-1] + "ed", w + w[-1] + "ing"}
     return frozenset(forms)
+
+
+# English derivational suffixes of event nouns and what they replace on the verb
+# ("attendance" <- attend, "refusal" <- refuse, "accession" <- accede): a noun whose
+# verb is in the dictionary names the same act, so nominal events need no noun list.
+NOMINAL_SUFFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ication", ("y",)), ("isation", ("ise", "ize")), ("ization", ("ize", "ise")),
+    ("ation", ("ate", "e", "")), ("ition", ("ite", "ose")), ("ssion", ("de", "t", "ss")), ("sion", ("de", "se")),
+    ("ption", ("ve", "pt")), ("ction", ("ct",)), ("tion", ("te",)), ("ion", ("", "e")),
+    ("ment", ("",)), ("ance", ("", "e")), ("ence", ("", "e")), ("ial", ("y",)), ("al", ("", "e")),
+    ("ure", ("e",)), ("ism", ("ize", "ise")), ("ing", ("", "e")), ("ery", ("er",)), ("y", ("",)),
+)
+
+
+def nominal_verbs(noun: str) -> tuple[str, ...]:
+    """Verbs a noun may be the nominalisation of, most likely first ("establishment" -> establish)."""
+    w = noun.lower()
+    out: list[str] = [w]  # "visit", "aid", "protest": the same word
+    for suffix, replacements in NOMINAL_SUFFIXES:
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            stem = w[: -len(suffix)]
+            out.extend(stem + r for r in replacements)
+    return tuple(dict.fromkeys(out))
 
 
 def noun_forms(noun: str) -> frozenset[str]:
@@ -269,6 +296,10 @@ def _grammar(data: dict[str, Any]) -> Grammar:
         agent_preps=_words(data.get("agent_preps"), "_grammar.agent_preps"),
         source_preps=_words(data.get("source_preps"), "_grammar.source_preps"),
         pronouns=fs("pronouns"),
+        group_nouns=fs("group_nouns"),
+        group_pronouns=fs("group_pronouns"),
+        person_pronouns=fs("person_pronouns"),
+        topic_verbs=fs("topic_verbs"),
     )
 
 

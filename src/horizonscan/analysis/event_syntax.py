@@ -8,12 +8,12 @@ function of the sentence, its mentions and the lexicon.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..records import DateMention, Event, EventActor, Mention, PlaceMention
 from . import cameo
-from .event_lexicon import Lexicon, Pattern
+from .event_lexicon import Lexicon, Pattern, nominal_verbs
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -40,6 +40,10 @@ _PROPOSAL_VERBS = frozenset({"call", "propose", "suggest", "recommend"})
 _PLACE_PREP = re.compile(r"\b(?:in|at|near|outside|inside|across|throughout)\s+(?:the\s+)?$", re.I)
 
 
+# A pattern's own preposition names its target when it points at a place ("arrived in
+# Beijing", "travelled to Kenya"), not when it names a topic ("warned of", "talked about").
+_PLACE_TARGET_PREPS = frozenset({"in", "to", "at", "into"})
+
 _BE_FORMS = frozenset({"be", "is", "are", "was", "were", "been", "being", "'s"})
 
 
@@ -52,6 +56,10 @@ class SentenceInput:
     mentions: tuple[Mention, ...]
     places: tuple[PlaceMention, ...]
     dates: tuple[DateMention, ...]
+    # Antecedents for "the bloc" / "it": the international organisation named last before the
+    # sentence, and the last actor or country named before it (events.antecedents).
+    last_igo: Mention | None = None
+    last_named: Mention | None = None
 
 
 @dataclass(frozen=True)
@@ -128,14 +136,15 @@ class SentenceCoder:
         for tok in self.doc:
             tag = tok.tag_
             trig = self.verb_trigger(tok) if tag.startswith("VB") or tag == "MD" else None
-            if trig is None and tag.startswith("NN"):
+            # A capitalised noun inside a name ("Network for Humanitarian Assistance") is no act.
+            if trig is None and tag in ("NN", "NNS") and not (tok.is_title and tok.i > 0 and not tok.nbor(-1).is_punct):
                 trig = self.noun_trigger(tok)
             if trig is not None:
                 found.append(trig)
         return found
 
     def verb_trigger(self, tok: "Token") -> Trigger | None:
-        lemmas = sorted(self.lx.verb_forms.get(tok.lower_, frozenset()))
+        lemmas = sorted(self.lx.verb_forms.get(tok.lower_, frozenset()) | self._own_lemma(tok, self.lx.verbs))
         best: tuple[int, int, Trigger] | None = None
         for lemma in lemmas:
             for pat in self.lx.verbs.get(lemma, ()):
@@ -148,7 +157,7 @@ class SentenceCoder:
         return best[2] if best else None
 
     def noun_trigger(self, tok: "Token") -> Trigger | None:
-        pats = self.lx.nouns.get(tok.lower_, ())
+        pats = self.lx.nouns.get(tok.lower_, ()) or self.lx.nouns.get(tok.lemma_.lower(), ()) or self.nominal(tok)
         best: Trigger | None = None
         for pat in pats:
             if pat.preps and not self.has_prep(tok, pat.preps):
@@ -163,6 +172,23 @@ class SentenceCoder:
             if best is None or (-pat.specificity, pat.order) < (-best.pattern.specificity, best.pattern.order):
                 best = Trigger(tok, pat)
         return best
+
+    def nominal(self, tok: "Token") -> tuple[Pattern, ...]:
+        """Patterns of the verb a noun nominalises ("Modi's attendance", "the establishment by
+        Beijing of"): only the verb's unconditioned patterns and those whose one condition is a
+        preposition, which the noun can carry too ("participation in"); object and actor conditions
+        do not carry over to a noun."""
+        for verb in nominal_verbs(tok.lemma_):
+            pats = tuple(replace(p, kind="noun") for p in self.lx.verbs.get(verb, ()) if _transfers_to_noun(p))
+            if pats:
+                return pats
+        return ()
+
+    @staticmethod
+    def _own_lemma(tok: "Token", known: "dict[str, object]") -> frozenset[str]:
+        """spaCy's lemma of the token when the dictionary knows it (any inflection, no list)."""
+        lemma = tok.lemma_.lower()
+        return frozenset((lemma,)) if lemma in known else frozenset()
 
     def has_prep(self, tok: "Token", preps: Sequence[str]) -> bool:
         return any(c.lower_ in preps for c in tok.children if c.dep_ in ("prep", "prt", "agent", "dative", "advmod"))
@@ -278,6 +304,9 @@ class SentenceCoder:
         return [EventActor(actor.text, None, c, actor.sector, actor.start, actor.end) for c in countries]
 
     def resolve(self, head: "Token") -> EventActor | None:
+        referent = self.referent(head)
+        if referent is not None:
+            return referent
         if head.lower_ in self.g.pronouns or head.tag_ in ("PRP", "PRP$", "WP", "WP$"):
             return None
         if head.lower_ in _OUTSIDE_NOUNS:  # "the fringe of Russia" lies outside Russia: no actor
@@ -312,6 +341,12 @@ class SentenceCoder:
                         m = self.mention_at(p) if p.dep_ == "pobj" else None
                         if m is not None and m.country:
                             country = m.country
+        if not country and not actor_id and sector:
+            # "heads of state from member nations of the SCO": a group of officials drawn from a
+            # named organisation acts for it.
+            m = self.nested_mention(head)
+            if m is not None:
+                actor_id, country = m.actor_id, m.country
         if not (actor_id or country or sector):
             return None
         if not (actor_id or country) and any(c.dep_ == "poss" and c.lower_ in self.g.pronouns for c in head.children):
@@ -326,6 +361,49 @@ class SentenceCoder:
             a, b = min(a, hm.start), max(b, hm.end)
             phrase = self.s.text[a:b]
         return EventActor(text=phrase, actor_id=actor_id, country=country, sector=sector, start=a, end=b)
+
+    def nested_mention(self, head: "Token", depth: int = 0) -> Mention | None:
+        """The first named actor inside the of/from phrases hanging off a noun (three deep)."""
+        if depth > 3:
+            return None
+        for c in head.children:
+            if c.dep_ == "prep" and c.lower_ in ("of", "from"):
+                for p in c.children:
+                    if p.dep_ != "pobj":
+                        continue
+                    m = self.mention_at(p)
+                    if m is None or not (m.actor_id or m.country):
+                        m = next((x for x in self.mentions_in(self.off(p), self.off(p) + len(p.text))
+                                  if x.actor_id or x.country), None)
+                    if m is not None and (m.actor_id or m.country):
+                        return m
+                    found = self.nested_mention(p, depth + 1)
+                    if found is not None:
+                        return found
+        return None
+
+    def referent(self, head: "Token") -> EventActor | None:
+        """The organisation or country a pronoun or "the bloc" points back to, if any."""
+        low = head.lower_
+        ante: Mention | None = None
+        if low in self.g.group_pronouns and head.tag_ in ("PRP", "PRP$"):
+            last = self.s.last_named
+            if last is not None and (last.country or (last.actor_id or "").startswith("igo:")):
+                ante = last
+        elif low in self.g.person_pronouns and head.tag_ in ("PRP", "PRP$"):
+            last = self.s.last_named
+            if last is not None and (last.actor_id or "").startswith("person:"):
+                ante = last
+        elif low in self.g.group_nouns and self.mention_at(head) is None:
+            dets = [c.lower_ for c in head.children if c.dep_ in ("det", "poss")]
+            mods = [c for c in head.children if c.dep_ in ("amod", "compound", "nmod")]
+            if dets in (["the"], ["this"]) and not mods:
+                ante = self.s.last_igo
+        if ante is None:
+            return None
+        a = self.off(head)
+        return EventActor(text=head.text, actor_id=ante.actor_id, country=ante.country, sector=ante.sector,
+                          start=a, end=a + len(head.text))
 
     # ------------------------------------------------------------------ arguments
 
@@ -376,7 +454,9 @@ class SentenceCoder:
         """(sources, targets, inherited-subject) for a verb trigger."""
         v, pat = trig.token, trig.pattern
         tinfo = self.lx.types[pat.raw_type]
-        tpreps = self.g.target_preps + tinfo.target_preps
+        # The pattern's own preposition introduces its target too ("arrived in Beijing").
+        tpreps = self.g.target_preps + tinfo.target_preps + tuple(
+            p for p in pat.preps if not pat.reverse and p in _PLACE_TARGET_PREPS)
         passive = self.is_passive(v)
         inherited = False
         targets: list[EventActor] = []
@@ -414,6 +494,15 @@ class SentenceCoder:
                         targets = self.prep_actors(c, self.g.agent_preps)
                         if targets:
                             break
+        if not targets and not passive and trig.object is not None:
+            # "offered Honduras loans": the parser reads a recipient named before the goods as a
+            # compound of them; a country name (not an adjective) there is the recipient.
+            for c in trig.object.children:
+                if c.dep_ == "compound" and c.tag_ == "NNP" and c.i < trig.object.i:
+                    m = self.mention_at(c)
+                    if m is not None and m.country and not any(a.country == m.country for a in sources):
+                        targets = self.actors_of(c)
+                        break
         if pat.reverse:
             givers = self.prep_actors(v, self.g.source_preps)
             if not givers and trig.object is not None:
@@ -460,10 +549,33 @@ class SentenceCoder:
                     for c in side.children:
                         if c.dep_ == "poss":
                             sources = self.actors_of(c)
-        if not sources and n.dep_ in ("dobj", "nsubjpass") and n.head.tag_.startswith("VB"):
-            sources, inherited = self.subject_of(n.head)
-            if n.dep_ == "nsubjpass":
-                sources = self.prep_actors(n.head, self.g.agent_preps)
+        # "a series of webinars", "a consistent level of engagement": the act's phrase is
+        # the one the measure word heads.
+        phrase = n
+        while phrase.dep_ == "pobj" and phrase.head.lower_ == "of" and phrase.head.head.pos_ == "NOUN" \
+                and phrase.head.head.i < phrase.i and self.mention_at(phrase.head.head) is None:
+            phrase = phrase.head.head
+        if not sources and phrase.dep_ in ("dobj", "nsubjpass") and phrase.head.tag_.startswith("VB"):
+            sources, inherited = self.subject_of(phrase.head)
+            if phrase.dep_ == "nsubjpass":
+                sources = self.prep_actors(phrase.head, self.g.agent_preps)
+        if not sources and phrase.dep_ == "pobj" and phrase.head.dep_ == "prep" and phrase.head.head.tag_.startswith("VB"):
+            # "the Amity Foundation participated in a series of webinars", "took part in the
+            # summit": who took part in the act is the subject of the verb that governs it.
+            verb = phrase.head.head
+            if phrase.head.lower_ in ("in", "at") and not self.is_passive(verb):
+                sources, inherited = self.subject_of(verb)
+        if not targets:
+            # "Eriador's refusal to talk to Calenardhon", "the decision to send aid to Nepal":
+            # the infinitive after the noun names whom the act concerns.
+            for c in n.children:
+                if c.dep_ in ("acl", "relcl") and c.tag_ == "VB":
+                    targets = [a for a in self.prep_actors(c, tpreps) if not _same(a, sources)]
+                    if not targets:
+                        dobj = next((d for d in c.children if d.dep_ == "dobj"), None)
+                        targets = self.actors_of(dobj) if dobj is not None else []
+                    if targets:
+                        break
         if not targets and n.dep_ == "dobj":
             targets = self.prep_actors(n.head, tpreps)
         if not targets and n.dep_ == "dobj" and n.head.lower_ in _CONTRACT_VERBS:
@@ -471,6 +583,19 @@ class SentenceCoder:
             # is its counterpart, not a partner in giving it.
             targets = self.prep_actors(n, ("with",)) or self.prep_actors(n.head, ("with",))
         return sources, targets, inherited
+
+    def unknown_party(self, tok: "Token") -> bool:
+        """True when the trigger's object or target phrase is a name no dictionary knows
+        ("restore ties with Gxndor", "hosting Osgiliath"): the event had a party we cannot
+        say, and coding it without one would misstate it."""
+        preps = set(self.g.target_preps)
+        for c in tok.children:
+            heads = [c] if c.dep_ in ("dobj", "dative") else (
+                [p for p in c.children if p.dep_ == "pobj"] if c.dep_ == "prep" and c.lower_ in preps else [])
+            for h in heads:
+                if h.tag_ in ("NNP", "NNPS") and not self.mentions_in(self.off(h), self.off(h) + len(h.text)):
+                    return True
+        return False
 
     def _copula_head(self, n: "Token") -> "Token | None":
         t = n
@@ -504,22 +629,27 @@ class SentenceCoder:
         return False
 
     def negated(self, tok: "Token") -> bool:
+        words = self.g.negation_words
         for c in tok.children:
-            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in ("no", "neither")):
+            if c.dep_ == "neg" or (c.dep_ == "det" and c.lower_ in words):
                 return True
             if c.dep_ in ("nsubj", "nsubjpass") and any(g.dep_ == "preconj" and g.lower_ == "neither" for g in c.children):
                 return True  # "Neither X nor Y boycotted ..."
-        if tok.dep_ == "pobj" and tok.head.lower_ == "without":
-            return True
+            if c.dep_ in ("dobj", "nsubjpass") and tok.tag_.startswith("VB") \
+                    and any(g.dep_ == "det" and g.lower_ in words for g in c.children):
+                return True  # "has given no formal order", "no agreement was signed": nothing was done
+        if tok.dep_ in ("pobj", "pcomp") and tok.head.lower_ in words:
+            return True  # "without aid from China", "without consulting Kabul"
         if tok.dep_ in ("dobj", "nsubjpass") and self.lemma_in(tok.head, self.g.negators):
-            return True  # "postponed their meeting"
+            return True  # "postponed their meeting", "blocked any sanctions on Sudan"
         return False
 
     def hypothetical_own(self, tok: "Token") -> bool:
         for c in tok.children:
             if c.dep_ in ("aux", "auxpass") and c.lower_ in self.g.modal_aux:
                 return True
-            if c.dep_ == "advmod" and c.lower_ in self.g.modal_adverbs:
+            # hedging adverbs ("possibly") and conditional conjunctions ("if", "unless")
+            if c.dep_ in ("advmod", "mark") and c.lower_ in self.g.modal_adverbs:
                 return True
         return False
 
@@ -541,17 +671,23 @@ class SentenceCoder:
             dep, head = t.dep_, t.head
             lems = self.lx.lemmas(head.lower_)
             if dep in ("xcomp", "ccomp", "advcl", "conj", "pcomp", "acl", "relcl", "prep", "pobj", "dobj", "nsubjpass", "nsubj", "attr"):
+                if dep in ("dobj", "prep") and lems & self.g.negators:
+                    # "blocked a resolution imposing sanctions", "refrained from sending troops":
+                    # the act inside the blocked or avoided thing did not happen.
+                    neg = True
                 if dep in ("xcomp", "ccomp") or (dep == "pcomp"):
                     if lems & self.g.negators:
+                        # "refused to sign" denies the signing; "did not refuse to sign" denies the denial
                         neg = not neg
-                        neg = neg or self.negated(head)
+                        if self.negated(head):
+                            neg = not neg
                     elif lems & self.g.modal_verbs or ("be" in lems and any(c.lower_ == "about" for c in head.children)):
                         hyp = True
                     speech_head = bool(lems & self.g.speech_verbs)
                     if speech_head and dep == "ccomp" and speech is None:
                         speech = head
-                    if dep == "xcomp" and not speech_head:
-                        neg = neg or self.negated(head)
+                    if dep == "xcomp" and not speech_head and not lems & self.g.negators:
+                        neg = neg or self.negated(head)  # "did not plan to send" (a negator's own negation is read above)
                         hyp = hyp or self.hypothetical_own(head)
                     if lems & _PROPOSAL_VERBS and dep != "conj":
                         hyp = True
@@ -577,6 +713,19 @@ class SentenceCoder:
             if t.i in fired and t.i != tok.i:
                 return fired[t.i]
         return None
+
+    def separate_act(self, inner: Trigger, outer: Trigger) -> bool:
+        """A nominal act of another type that only sets the scene of a nominal act ("engagement
+        on the sidelines of SCO meetings") is an act of its own; an act inside a verb's
+        complement ("urged X to send aid", "threatened sanctions") is part of that verb's."""
+        if inner.pattern.kind != "noun" or outer.pattern.kind != "noun" or inner.pattern.type == outer.pattern.type:
+            return False
+        t = inner.token
+        while t.i != outer.token.i:
+            if t.dep_ not in ("pobj", "prep"):
+                return False
+            t = t.head
+        return True
 
     def mode_for(self, trig: Trigger) -> str | None:
         pat = trig.pattern
@@ -644,10 +793,13 @@ class SentenceCoder:
         out: list[tuple[int, Event]] = []
         for trig in triggers:
             outer = self.embedded_in(trig.token, fired)
-            if outer is not None and not (trig.pattern.kind == "verb" and self.lemma_in(outer.token, self.g.speech_verbs)):
+            if outer is not None and not (trig.pattern.kind == "verb" and self.lemma_in(outer.token, self.g.speech_verbs)) \
+                    and not self.separate_act(trig, outer):
                 continue
             if trig.token.dep_ in ("amod", "compound"):  # "aid workers", "protest leaders"
                 continue
+            if trig.pattern.kind == "noun" and trig.token.dep_ == "dobj" and trig.token.head.lemma_ in self.g.topic_verbs:
+                continue  # "citing threats to security", "discussed sanctions": a topic, not an act
             if trig.pattern.kind == "verb":
                 sources, targets, inherited = self.verb_args(trig)
             else:
@@ -676,12 +828,18 @@ class SentenceCoder:
             return []  # two anonymous agents ("crowds" -> "embassy") tell the user nothing
         pairs: list[tuple[EventActor, EventActor | None]] = []
         if pat.mutual:  # "Chinese and Indian troops clashed": each side acted on the other, or no event
+            if len(sources) < 2:
+                return []
             targets = []
         if targets:
             pairs = [(s, t) for s in sources for t in targets if not _same(t, [s])]
         elif (tinfo.symmetric or pat.mutual) and len(sources) > 1:
-            pairs = [(s, t) for s in sources for t in sources if s is not t and not _same(t, [s])]
-        elif tinfo.target_optional:
+            # A reciprocal act is coded once, the first-named party as source ("China and
+            # Kazakhstan signed ..." is one event, not one per direction).
+            pairs = [(s, t) for i, s in enumerate(sources) for t in sources[i + 1 :] if not _same(t, [s])]
+        elif tinfo.target_optional and trig.token.dep_ != "acl" and not self.unknown_party(trig.token):
+            # A participle describing a thing ("the plant, built by a Chinese firm") is background
+            # unless it names whom the act concerned.
             pairs = [(s, None) for s in sources]
         if not pairs:
             return []
@@ -730,6 +888,10 @@ class SentenceCoder:
         return events
 
 
+def _transfers_to_noun(p: Pattern) -> bool:
+    return not (p.objects or p.modifiers or p.object_actor or p.object_nonactor or p.reverse or p.mutual or p.source_prep)
+
+
 def _singular(word: str) -> str:
     """Rough singular of a lowercase noun, for matching dictionary words ("loans" -> "loan")."""
     if len(word) > 4 and word.endswith("ies"):
@@ -746,15 +908,11 @@ def _is_iso3(value: str | None) -> bool:
 
 
 def _same(a: EventActor, others: Iterable[EventActor]) -> bool:
-    for o in others:
-        # One span is one actor, unless it names several countries ("Chinese and Indian troops").
-        if a.start is not None and a.start == o.start and a.end == o.end and a.country == o.country:
-            return True
-        if a.actor_id and a.actor_id == o.actor_id:
-            return True
-        if not a.actor_id and not o.actor_id and a.country and a.country == o.country and a.sector == o.sector:
-            return True
-    return False
+    """Is ``a`` one party with any of ``others``? (actors.same_party: one span, one id, or two
+    voices of one state; "Chinese and Indian troops" are two.)"""
+    from .actors import same_party
+
+    return any(same_party(a, o) for o in others)
 
 
 def code_sentence(sent: SentenceInput, lexicon: Lexicon, pack: "Pack | None" = None) -> list[tuple[int, Event]]:

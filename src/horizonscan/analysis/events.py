@@ -20,21 +20,16 @@ from ..records import DateMention, Event, EventDate, EventPlace, Mention, PlaceM
 from .event_lexicon import Lexicon, load_lexicon
 
 if TYPE_CHECKING:
-    import numpy as np
     from spacy.tokens import Span
 
     from ..packs import Pack
     from .nlp import Chunk
 
-CODER_VERSION = "events.v1"
-# Longer sentences are not parsed: they cost most and are coded least reliably.
-MAX_SENTENCE_TOKENS = 50
-# A trigger form counts only with a mention naming a country or actor within
-# ACTOR_WINDOW tokens of it (and its pattern's required word nearby:
-# event_lexicon.requirement).
-ACTOR_WINDOW = 12
-# NER labels that count as a possible actor when selecting sentences to parse.
-ACTOR_LABELS = frozenset({"GPE", "NORP", "ORG", "PERSON", "PER", "FAC", "ACTOR", "AGENT"})
+CODER_VERSION = "events.v2"
+# Longer sentences are parsed in pieces cut at clause punctuation (a flattened table or
+# a run-on list is not one clause; the parser's accuracy falls on very long inputs).
+MAX_SENTENCE_TOKENS = 120
+CLAUSE_PUNCT = frozenset({";", ":", ",", "–", "—", "-"})
 
 
 def lexicon_for(pack: "Pack") -> Lexicon:
@@ -42,123 +37,41 @@ def lexicon_for(pack: "Pack") -> Lexicon:
     return load_lexicon(Path(pack.path) / "events")
 
 
-def _trigger_ids(lexicon: Lexicon) -> "np.ndarray":
-    """spaCy hash ids of every trigger word form (cached per lexicon)."""
-    key = id(lexicon)
-    ids = _TRIGGER_IDS.get(key)
-    if ids is None:
-        import numpy as np
-        from spacy.strings import get_string_id
+def select_sentences(chunks: Sequence["Chunk"]) -> list[tuple[int, int]]:
+    """Spans of every sentence of the body text, each to be parsed and coded.
 
-        ids = np.array(sorted(get_string_id(w) for w in lexicon.trigger_words), dtype="uint64")
-        _TRIGGER_IDS[key] = ids
-    return ids
-
-
-_TRIGGER_IDS: dict[int, "np.ndarray"] = {}
-
-
-def select_sentences(
-    chunks: Sequence["Chunk"], mentions: Sequence[Mention], lexicon: Lexicon
-) -> list[tuple[int, int]]:
-    """Spans of the sentences worth a dependency parse.
-
-    The parse is the dearest step of the analyser, so the test is strict but
-    cheap (no tags, only word forms and the actor mentions): a sentence of at
-    most MAX_SENTENCE_TOKENS tokens qualifies when one of its words is a trigger
-    form whose pattern's required word occurs where the pattern needs it ("aid"
-    after "send", "with" right after "talks"), a mention naming a country or actor lies within
-    ACTOR_WINDOW tokens of it, and the sentence holds enough actors for the
-    event: two (source and target; mentions or agent nouns such as "residents"),
-    one of them after the trigger (the target, or the agent of a passive) unless
-    coordinated subjects of a symmetric type precede it; one for types whose
-    target is optional.
+    Real analytical prose states events in long, nominal, passive sentences that
+    no cheap word-form filter picks out, so every sentence is parsed. A sentence
+    longer than MAX_SENTENCE_TOKENS (a flattened table, a run-on list) is cut
+    into pieces at its last clause punctuation before the limit, so the parse
+    stays linear and a 500-token "sentence" still gets coded piece by piece.
     """
-    import numpy as np
-    from spacy.attrs import IDX, LOWER, SENT_START
-
-    ids = _trigger_ids(lexicon)
-    if not ids.size:
-        return []
-    starts = [m.start for m in mentions]
     selected: list[tuple[int, int]] = []
     for chunk in chunks:
-        doc = chunk.doc
-        arr = doc.to_array([LOWER, IDX, SENT_START])
-        # Membership by binary search in the sorted ids: np.isin hashes both arrays per call.
-        lower = arr[:, 0]
-        pos = np.searchsorted(ids, lower)
-        pos[pos == len(ids)] = 0
-        hits = np.flatnonzero(ids[pos] == lower)
-        if not hits.size:
-            continue
-        # Cheap test first, on arrays: a named actor within ACTOR_WINDOW tokens of the trigger.
-        idx = arr[:, 1].astype("int64")
-        lo_m = bisect.bisect_left(starts, chunk.start)
-        hi_m = bisect.bisect_left(starts, chunk.end)
-        named = [m.start - chunk.start for m in mentions[lo_m:hi_m] if m.actor_id or m.country]
-        if not named:
-            continue
-        named_tok = np.searchsorted(idx, np.array(named, dtype="int64"), side="right") - 1
-        named_tok.sort()
-        left = np.searchsorted(named_tok, hits - ACTOR_WINDOW, side="left")
-        right = np.searchsorted(named_tok, hits + ACTOR_WINDOW, side="right")
-        hits = hits[right > left]
-        if not hits.size:
-            continue
-        sent_starts = np.flatnonzero(arr[:, 2].astype("int64") == 1)
-        if not sent_starts.size or sent_starts[0] != 0:
-            sent_starts = np.concatenate([np.array([0], dtype=sent_starts.dtype), sent_starts])
-        bounds = np.append(sent_starts, len(doc))
-        which = np.searchsorted(sent_starts, hits, side="right") - 1
-        for k in sorted(set(which.tolist())):
-            b0, b1 = int(bounds[k]), int(bounds[k + 1])
-            if b1 - b0 > MAX_SENTENCE_TOKENS:
+        for sent in chunk.doc.sents:
+            if not any(t.is_alpha for t in sent):
                 continue
-            sent = doc[b0:b1]
-            s0, s1 = chunk.start + sent.start_char, chunk.start + sent.end_char
-            sent_hits = hits[which == k].tolist()
-            if _sentence_qualifies(sent, sent_hits, s0, s1, mentions, starts, lexicon):
-                selected.append((s0, s1))
+            for a, b in _pieces(sent):
+                selected.append((chunk.start + a, chunk.start + b))
     return selected
 
 
-def _sentence_qualifies(
-    sent: "Span", hits: list[int], s0: int, s1: int, mentions: Sequence[Mention], starts: list[int], lexicon: Lexicon
-) -> bool:
-    base = sent.start
-    words = [t.lower_ for t in sent]
-    offsets = [t.idx for t in sent]
-    shift = s0 - offsets[0]  # document offset of a token = shift + token.idx
-    named: list[int] = []  # token positions of mentions naming a country or actor
-    covered: list[tuple[int, int]] = []
-    for k in range(bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)):
-        m = mentions[k]
-        if m.end <= s1 and (m.actor_id or m.country):
-            named.append(max(0, bisect.bisect_right(offsets, m.start - shift) - 1))
-            covered.append((m.start, m.end))
-    if not named:
-        return False
-    items = list(named)  # token positions of every actor-like item: mentions and agent nouns
-    for j, w in enumerate(words):
-        if w in lexicon.agents:
-            pos = shift + offsets[j]
-            if not any(a <= pos < b for a, b in covered):
-                items.append(j)
-    for h in hits:
-        i = h - base
-        if not any(abs(i - j) <= ACTOR_WINDOW for j in named):
-            continue
-        after = any(0 < j - i <= ACTOR_WINDOW for j in items)
-        before = sum(1 for j in items if 0 < i - j <= ACTOR_WINDOW)
-        for needed, lo, hi, n_actors, symmetric in lexicon.form_requirements.get(words[i], ()):
-            if n_actors == 2 and not (after or (symmetric and before >= 2)):
-                continue  # the target (or the passive's agent) follows the trigger
-            if len(items) < n_actors:
-                continue
-            if not needed or any(w in needed for w in words[max(0, i + lo) : max(0, i + hi + 1)]):
-                return True
-    return False
+def _pieces(sent: "Span") -> list[tuple[int, int]]:
+    """Character spans (in the chunk) of a sentence cut into parseable pieces."""
+    doc = sent.doc
+    out: list[tuple[int, int]] = []
+    i, end = sent.start, sent.end
+    while end - i > MAX_SENTENCE_TOKENS:
+        cut = next(
+            (k + 1 for k in range(i + MAX_SENTENCE_TOKENS - 1, i + MAX_SENTENCE_TOKENS // 2, -1)
+             if doc[k].text in CLAUSE_PUNCT),
+            i + MAX_SENTENCE_TOKENS,
+        )
+        out.append((doc[i].idx, doc[cut - 1].idx + len(doc[cut - 1].text)))
+        i = cut
+    if i < end:
+        out.append((doc[i].idx, doc[end - 1].idx + len(doc[end - 1].text)))
+    return out
 
 
 def code_events(
@@ -182,14 +95,16 @@ def code_events(
 
     lexicon = lexicon_for(pack)
     ordered = sorted(mentions, key=lambda m: (m.start, -m.end))
-    spans = select_sentences(chunks, ordered, lexicon)
+    spans = select_sentences(chunks)
     if not spans:
         return []
     docs = parse_sentences([text[s0:s1] for s0, s1 in spans])
     money = amounts.vocab_for(pack)
     entities = amounts.entity_spans(chunks)
     coded: list[tuple[int, Event]] = []
+    named = [m for m in ordered if m.actor_id or m.country]
     for (s0, s1), doc in zip(spans, docs):
+        last_igo, last_named = antecedents(named, s0)
         sentence = event_syntax.SentenceInput(
             text=text,
             start=s0,
@@ -198,11 +113,26 @@ def code_events(
             mentions=tuple(m for m in ordered if m.start >= s0 and m.end <= s1),
             places=tuple(p for p in places if p.start >= s0 and p.end <= s1),
             dates=tuple(d for d in dates if d.start >= s0 and d.end <= s1),
+            last_igo=last_igo,
+            last_named=last_named,
         )
         found = event_syntax.code_sentence(sentence, lexicon, pack)
         # Money and counts of each event's clause (analysis/amounts.py).
         coded.extend(amounts.attach_amounts(found, doc, s0, amounts.find_amounts(text[s0:s1], money, s0, entities), money))
     return dedupe(coded)
+
+
+# How far back a pronoun or "the bloc" may point (characters): about two sentences.
+ANTECEDENT_WINDOW = 400
+
+
+def antecedents(named: list[Mention], start: int) -> tuple[Mention | None, Mention | None]:
+    """The international organisation and the actor named last before ``start`` (nearby only)."""
+    k = bisect.bisect_left([m.start for m in named], start)
+    last_named = named[k - 1] if k and start - named[k - 1].end <= ANTECEDENT_WINDOW else None
+    last_igo = next((m for m in reversed(named[max(0, k - 12) : k])
+                     if (m.actor_id or "").startswith("igo:") and start - m.end <= 2 * ANTECEDENT_WINDOW), None)
+    return last_igo, last_named
 
 
 def dedupe(coded: list[tuple[int, Event]]) -> list[Event]:

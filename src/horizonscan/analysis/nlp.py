@@ -82,7 +82,7 @@ def load_parser() -> "Language":
     The matrix products go through numpy's BLAS (``use_numpy_blas``); the parses
     are the same (checked token by token on the benchmark texts).
     """
-    nlp = _load(["ner", "senter", "attribute_ruler", "lemmatizer"], [])
+    nlp = _load(["ner", "senter"], [])
     use_numpy_blas(nlp)
     return nlp
 

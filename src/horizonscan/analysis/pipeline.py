@@ -24,7 +24,9 @@ from .nlp import paragraph_spans, parse
 # Stored with every analysed document and printed by `analyse` and `show`: raise it whenever the
 # same text gets a different analysis, so a store tells which documents predate a change.
 # v2 (2026-11): place spans repaired and former units, dates' tense and quarter readings.
-ANALYSER_VERSION = "analyse.v2"
+# v3 (2026-12): every body sentence coded for events, body text apart from notes and captions,
+# national agents, amounts and reported dates on events.
+ANALYSER_VERSION = "analyse.v3"
 
 
 def to_date(value: Any) -> dt.date | None:

@@ -14,6 +14,10 @@ of the same type in the sentence), ``source_accuracy``/``target_accuracy``
 ``precision`` (type matches a gold event of the sentence) and
 ``triple_precision``; ``type_accuracy`` is the type agreement on sentences
 where both gold and prediction have an event. Per-type recall/precision too.
+PETRARCH codes a reciprocal act ("X and Y agreed") once per direction;
+horizonscan codes it once (first-named party as source), so a prediction of a
+symmetric type matches a gold event in either direction (predictions are still
+counted once each: precision is per coded act).
 """
 
 from __future__ import annotations
@@ -278,7 +282,10 @@ def _root(code: str) -> str:
     return code[:3].upper()
 
 
-def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
+def score(records: Iterable[tuple[Record, list[Event]]], reciprocal: frozenset[str] = frozenset()) -> dict[str, float]:
+    """``reciprocal``: types whose events horizonscan codes once for both parties (meetings,
+    agreements) where PETRARCH codes one event per direction; a prediction of such a type matches
+    a gold event in either direction."""
     n_gold = n_pred = 0
     hit_type = hit_src = hit_tgt = hit_triple = 0
     pred_type_ok = pred_triple_ok = 0
@@ -287,13 +294,18 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
     per_gold_hit: Counter[str] = Counter()
     per_pred: Counter[str] = Counter()
     per_pred_ok: Counter[str] = Counter()
-    unmapped = 0
+    unmapped = one_sided = 0
     for rec, events in records:
         gold = [g for g in rec.events if g.type]
         unmapped += sum(1 for g in rec.events if not g.type)
         if rec.events and not gold:
             continue  # only unmappable codes: nothing to score
-        preds = [(e.type, _root(actor_code(e.source)), _root(actor_code(e.target))) for e in events if not e.negated]
+        # PETRARCH-2 codes dyadic events only, so its gold cannot credit a one-sided event
+        # ("Xi's trip", "China's donation"): those are counted apart (one_sided_events) and
+        # judged on corpus-events, whose annotator codes them.
+        one_sided += sum(1 for e in events if not e.negated and e.target is None)
+        preds = [(e.type, _root(actor_code(e.source)), _root(actor_code(e.target)))
+                 for e in events if not e.negated and e.target is not None]
         n_pred += len(preds)
         gold_t = [(g.type, _root(g.source), _root(g.target)) for g in gold]
         for g in gold_t:
@@ -303,15 +315,18 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
             if same:
                 hit_type += 1
                 per_gold_hit[g[0]] += 1
-            hit_src += any(p[1] == g[1] for p in same)
-            hit_tgt += any(p[2] == g[2] for p in same)
-            hit_triple += any(p == g for p in same)
+            # one reciprocal event stands for both directions, as PETRARCH's gold writes them
+            both_ways = same + [(p[0], p[2], p[1]) for p in same if p[0] in reciprocal and p[2]]
+            hit_src += any(p[1] == g[1] for p in both_ways)
+            hit_tgt += any(p[2] == g[2] for p in both_ways)
+            hit_triple += any(p == g for p in both_ways)
         for p in preds:
             per_pred[p[0]] += 1
             if any(g[0] == p[0] for g in gold_t):
                 pred_type_ok += 1
                 per_pred_ok[p[0]] += 1
-            pred_triple_ok += any(g == p for g in gold_t)
+            mirrored = (p[0], p[2], p[1]) if p[0] in reciprocal and p[2] else p
+            pred_triple_ok += any(g in (p, mirrored) for g in gold_t)
         if gold_t and preds:
             both += 1
             both_type_ok += bool({g[0] for g in gold_t} & {p[0] for p in preds})
@@ -320,6 +335,7 @@ def score(records: Iterable[tuple[Record, list[Event]]]) -> dict[str, float]:
         "gold_events": float(n_gold),
         "predicted_events": float(n_pred),
         "gold_unmapped_codes": float(unmapped),
+        "one_sided_events": float(one_sided),
         "type_accuracy": div(both_type_ok, both),
         "type_recall": div(hit_type, n_gold),
         "source_accuracy": div(hit_src, n_gold),
@@ -360,4 +376,9 @@ def code_records(eval_dir: Path, limit: int | None = None) -> list[tuple[Record,
 
 def evaluate(eval_dir: Path, limit: int | None = None) -> dict[str, float]:
     """Score the event coder on petrarch2-unittest (see the module docstring)."""
-    return score(code_records(eval_dir, limit))
+    from ..analysis.events import lexicon_for
+    from ..packs import load_pack
+
+    lexicon = lexicon_for(load_pack("china_abroad"))
+    reciprocal = frozenset(t for t, info in lexicon.types.items() if info.symmetric)
+    return score(code_records(eval_dir, limit), reciprocal)

@@ -43,12 +43,17 @@ def _search_path() -> list[Path]:
     return [Path(p) for p in extra.split(os.pathsep) if p] + [BUILTIN]
 
 
+# libyaml's safe loader when PyYAML was built with it: the generated open dictionaries
+# (actors/*_open.yaml) take 1.6 s to read in pure Python and 0.2 s with it.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @functools.lru_cache(maxsize=32)
 def _read_yaml(path: Path, default: Any) -> Any:
     if not path.exists():
         return default
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
     except yaml.YAMLError as exc:
         raise HorizonscanError(f"E201 invalid YAML in topic pack file {path}: {exc}") from exc
 
