@@ -203,6 +203,13 @@ class Pool:
             finally:
                 self.last_used = time.monotonic()
 
+    def prestart(self) -> None:
+        """Start one worker now (a server at start-up), so the first task does not wait for the
+        models to load; it waits, unassigned, for the first run."""
+        if not self.in_process and not self._workers:
+            with self._lock:
+                self._workers.append(_Worker(self._context(), self._child_warm, self.limits))
+
     def close(self) -> None:
         """Stop the workers (they are started again by the next run)."""
         for w in self._workers:
@@ -297,7 +304,8 @@ class Pool:
                             kind, payload = "died", None
                         if kind == "ready":
                             w.ready = True
-                            self._send_task(w, fn)
+                            if w.task is not None:
+                                self._send_task(w, fn)
                             continue
                         if kind == "broken":
                             raise RuntimeError(f"E210 the analysis worker could not start: {payload}")

@@ -90,6 +90,7 @@ def ingest_items(
     on_item: Callable[[Outcome], None] | None = None,
     collections: Sequence[str] = (),
     pool: "Pool | None" = None,
+    contain: Callable[[Exception], str] | None = None,
 ) -> Iterator[tuple[Any, list[Outcome]]]:
     """Ingest ``(key, item)`` pairs; yield ``(key, outcomes)`` per item, in order.
 
@@ -97,6 +98,9 @@ def ingest_items(
     fetch limits); the reader and the analyser run in ``pool``'s workers, under their hard
     limits. Every store write happens here, in input order, one transaction per document,
     so the store ends the same with any number of workers.
+
+    ``contain``: an unexpected error while storing one item becomes that item's skipped
+    outcome, with the reason ``contain(exc)`` gives, and the others go on (web uploads).
     """
     from ..workers import Pool
 
@@ -126,22 +130,29 @@ def ingest_items(
         stage = "fetch" if item.url else "read"
         docs: list[Document] | None = done.answers[0] if done.answers else None
         outcomes: list[Outcome] = []
-        if done.error is None and done.value[0] == "failed":
-            reason, stage = done.value[1], done.value[2]
-            docs = None
-        else:
-            reason = done.error
-        if docs is None:
-            assert reason is not None
-            store.record_failure(item.input, reason, stage)
-            outcomes.append(Outcome(item.input, "skipped", reason=reason))
-        else:
-            store.clear_failure(item.input)
-            # a worker killed by a limit after reading: its documents are kept without analysis
-            analyses = done.value[1] if done.error is None else [reason] * len(docs)
-            for doc, analysis in zip(docs, analyses):
-                label = _label(item.input, doc, len(docs))
-                outcomes.append(_store_one(doc, label, store, settings, analyse, collections, analysis))
+        try:
+            if done.error is None and done.value[0] == "failed":
+                reason, stage = done.value[1], done.value[2]
+                docs = None
+            else:
+                reason = done.error
+            if reason is not None:
+                # An input whose worker hit a hard limit (or died) twice is refused like a bad file,
+                # even if it was read: nothing of it is stored, its failure row says why, and a
+                # later run tries it again. (The analyser's own time limit, E221, is gentler: it
+                # fails only the analysis, and the document is kept.)
+                store.record_failure(item.input, reason, stage if docs is None else "analyse")
+                outcomes.append(Outcome(item.input, "skipped", reason=reason))
+            else:
+                assert docs is not None
+                store.clear_failure(item.input)
+                for doc, analysis in zip(docs, done.value[1]):
+                    label = _label(item.input, doc, len(docs))
+                    outcomes.append(_store_one(doc, label, store, settings, analyse, collections, analysis))
+        except Exception as exc:
+            if contain is None:
+                raise
+            outcomes = [Outcome(item.input, "skipped", reason=contain(exc))]
         for outcome in outcomes:
             if on_item:
                 on_item(outcome)
@@ -151,8 +162,7 @@ def ingest_items(
 def read_and_analyse(task: tuple[Any, ...], ask: Callable[[Any], Any]) -> tuple[Any, ...]:
     """A worker's task: read one input's bytes into documents and analyse the new ones.
 
-    The documents go to the parent through ``ask`` (which answers which are new) before the
-    analysis starts, so a worker killed while analysing still leaves its documents to store.
+    The documents go to the parent through ``ask``, which answers which ones are new.
     The analysis of each document is an ``Analysis`` or, when it failed, its one-line reason.
     """
     if task[0] == "failed":
