@@ -105,8 +105,25 @@ def _send(conn: Any, message: Any, output_mb: int) -> None:
     conn.send_bytes(data)
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when its parent dies (Linux): the parent enforces the
+    limits, so a worker must not go on reading a bomb after a ``kill -9`` of the server. (A
+    fork-server worker's parent is the fork server, which exits when the server does.)"""
+    try:
+        import ctypes
+        import signal
+
+        parent = os.getppid()
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the parent died before the request
+            os._exit(1)
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker_main(conn: Any, warm: Callable[[], None] | None, memory_mb: int, output_mb: int) -> None:
     """Serve tasks until told to stop (or the parent goes away)."""
+    _die_with_parent()
     if warm is not None:
         try:
             warm()
