@@ -5,9 +5,10 @@ results **in argument order**, whatever order the workers finish in, so output a
 store writes are the same with one worker or many. The parent keeps every store
 write; workers only read and analyse (the analysis is a pure function, DESIGN §2).
 
-A worker is a process started with ``spawn`` (safe from threaded parents such as
-the web server) that loads spaCy, the language detector and the topic pack once, then
-serves tasks until it is stopped. Each task runs under three hard limits that the
+A worker is a process forked from a clean fork server that loaded spaCy, the language
+detector and the topic pack once (``horizonscan.warm``; safe from threaded parents such as
+the web server); it serves tasks until it is stopped. Pools of other functions start
+their workers with ``spawn``. Each task runs under three hard limits that the
 parent enforces from outside, so they hold whatever the task does (a C loop that
 never returns to the interpreter, a thread, a decompression bomb):
 
@@ -29,7 +30,7 @@ functions default to, and what ``--workers 1`` selects.
 
 ``ask`` lets a task put a question to the parent in the middle of its work (ingest
 sends the documents it read and asks which ones are new, so a stored document is not
-analysed again, and the parent can still store a document whose analysis is killed).
+analysed again).
 """
 
 from __future__ import annotations
