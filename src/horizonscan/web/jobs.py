@@ -6,9 +6,12 @@ taken over once its heartbeat is ``stale_s`` old). A request that creates a job 
 ``wake()``, which also starts the thread when the app was not started through its
 lifespan (tests); such a thread stops after a minute without work.
 
-Each input is ingested on its own (read, analyse, store, put in the collection), and
-its result recorded before the next one starts: an error in one input never loses the
-others, and a kill loses at most the input in progress, which is redone on resume.
+Inputs are read and analysed in worker processes, several at once and each under hard
+limits of time, memory and output (``horizonscan.workers``, docs/workers.md), then stored
+here in upload order (store, put in the collection) with each result recorded as soon as it
+and those before it are done. An error in one input never loses the others, and a kill
+loses at most the inputs in progress, which are redone on resume; an input started twice
+without finishing (the server died on it each time) is skipped with E532.
 """
 
 from __future__ import annotations
@@ -165,7 +168,7 @@ class JobRunner:
         """Ingest the job's unfinished inputs, several at once in the pool, recording each one's result
         as soon as it and those before it are done; False when the job was left to another worker."""
         from ..ingest.run import ingest_items
-        from ..ingest.sources import expand
+        from ..ingest.sources import Item, expand
 
         job_id = job["id"]
         left = False
@@ -185,9 +188,9 @@ class JobRunner:
                     left = True  # shutting down, or another worker took the job over
                     return
                 sj.start_item(self.engine, item["id"])
+                # a saved file or a URL is exactly one input (a vanished file: an item with its error)
                 found = next(iter(expand([item["input"]])), None)
-                if found is not None:
-                    yield item, found
+                yield item, found or Item(item["input"], error="E107 no such file or folder")
 
         # new documents go into the job's collection in their own write transaction
         for item, outcomes in ingest_items(inputs(), self.state.store, self.state.settings, analyse=bool(job["analyse"]),
