@@ -12,6 +12,12 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
+# Commands analyse in this process unless a test asks for workers: the suite runs on a shared
+# 2-core machine, many tests patch the analyser in-process, and tests/test_workers.py,
+# test_kill.py and test_web_kill.py run real worker pools. (The web upload worker always uses
+# worker processes, whatever this says.)
+os.environ.setdefault("HORIZONSCAN_WORKERS", "1")
+
 
 def shared_path() -> Path:
     return Path(os.environ.get("HORIZONSCAN_SHARED", REPO.parent / "shared"))

@@ -32,7 +32,8 @@ def _corpus(root: Path) -> None:
 
 
 def _ingest_cmd(db: Path, folder: Path) -> list[str]:
-    return [sys.executable, "-m", "horizonscan", "--db", str(db), "ingest", "--quiet", str(folder)]
+    # two worker processes read and analyse while the parent writes: a kill of the parent loses nothing committed
+    return [sys.executable, "-m", "horizonscan", "--db", str(db), "ingest", "--quiet", "--workers", "2", str(folder)]
 
 
 def test_kill_nine_many_times_then_finish(tmp_path: Path) -> None:

@@ -208,8 +208,9 @@ def test_tokens_create_use_revoke(app: Any, fx: WebFixture) -> None:
     assert revoked.get("/api/v1/me").json()["error"]["code"] == "E522"
 
 
-def wait_job(client: TestClient, location: str, timeout: float = 30.0) -> dict[str, Any]:
-    """Poll an upload job until it is done."""
+def wait_job(client: TestClient, location: str, timeout: float = 150.0) -> dict[str, Any]:
+    """Poll an upload job until it is done (the first job of a test run waits for the analysis
+    workers to load the models in their own process, which is slow on a busy machine)."""
     deadline = time.monotonic() + timeout
     while True:
         job = client.get(location).json()
@@ -262,14 +263,14 @@ def test_upload_files_into_a_collection(app: Any) -> None:
 def test_upload_errors_never_lose_the_other_files(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import horizonscan.ingest.run as run
 
-    real = run.ingest
+    real = run._store_one
 
-    def flaky(inputs: list[str], *args: Any, **kwargs: Any) -> Any:
-        if inputs[0].endswith("boom.txt"):
-            raise RuntimeError("simulated crash in a reader")
-        return real(inputs, *args, **kwargs)
+    def flaky(doc: Any, label: str, *args: Any, **kwargs: Any) -> Any:
+        if label.endswith("boom.txt"):
+            raise RuntimeError("simulated crash while storing")
+        return real(doc, label, *args, **kwargs)
 
-    monkeypatch.setattr(run, "ingest", flaky)
+    monkeypatch.setattr(run, "_store_one", flaky)
     c = client_as(app, "editor")
     files = [("files", ("boom.txt", b"Whatever text.\n", "text/plain")),
              ("files", ("fine.txt", b"Uzbekistan and China opened a railway link in Tashkent in 2016.\n", "text/plain"))]

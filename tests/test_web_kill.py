@@ -115,3 +115,75 @@ def test_a_killed_server_resumes_the_upload_at_start_up(tmp_path: Path) -> None:
     for item in job["items"]:  # every file in the job's collection, none left in "default"
         assert document_collections(store.engine, item["document_id"]) == ["team"]
     store.close()
+
+
+def _attempts(db: str, name: str) -> tuple[str, int]:
+    import sqlalchemy as sa
+
+    from horizonscan.store import open_store
+    from horizonscan.store.schema import upload_items
+
+    store = open_store(db)
+    try:
+        with store.engine.connect() as conn:
+            row = conn.execute(sa.select(upload_items.c.status, upload_items.c.attempts)
+                               .where(upload_items.c.name == name)).first()
+        return (row.status, row.attempts) if row else ("", 0)
+    finally:
+        store.close()
+
+
+def test_an_upload_that_outlives_two_killed_servers_is_skipped_and_the_job_goes_on(tmp_path: Path) -> None:
+    """kill -9 of the server while it reads a DOCX bomb, twice: the third server marks the
+    bomb skipped (E532) instead of starting it again, and the job's next file is stored."""
+    from test_web_upload_limits import docx_bomb
+
+    from horizonscan.accounts import Accounts
+    from horizonscan.store import open_store
+
+    db = f"sqlite:///{tmp_path / 'twice.db'}"
+    store = open_store(db)
+    accounts = Accounts(store.engine)
+    accounts.add_collection("team", "Team")
+    accounts.add_user("scanner", "a-long-test-password", "scanner")
+    accounts.grant("team", "scanner", "write")
+    token = accounts.new_token("scanner", "kill")
+    store.close()
+
+    boundary = "hsboundary7e3"
+    mime = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="collection"\r\n\r\nteam\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="bomb.docx"\r\n'
+            f"Content-Type: {mime}\r\n\r\n").encode() + docx_bomb(40) + (
+            f'\r\n--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="fine.txt"\r\n'
+            f"Content-Type: text/plain\r\n\r\n").encode() + b"Uzbekistan and China opened a railway link in 2016.\n" + (
+            f"\r\n--{boundary}--\r\n").encode()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(db, port, tmp_path / "uploads")
+    try:
+        status, job = _call(f"{base}/api/v1/uploads", token, body, f"multipart/form-data; boundary={boundary}")
+        assert status == 202
+        location = f"{base}{job['location']}"
+        for attempt in (1, 2):  # wait until this server works on the bomb, then kill it
+            deadline = time.monotonic() + 120
+            while _attempts(db, "bomb.docx") != ("running", attempt) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert _attempts(db, "bomb.docx") == ("running", attempt)
+            time.sleep(1.0)
+            server.send_signal(signal.SIGKILL)
+            server.wait()
+            server = _serve(db, port, tmp_path / "uploads")
+        deadline = time.monotonic() + 180
+        while True:
+            _, job = _call(location, token)
+            if job["status"] == "done" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+    finally:
+        server.send_signal(signal.SIGKILL)
+        server.wait()
+    items = {i["name"]: i for i in job["items"]}
+    assert job["status"] == "done", job
+    assert items["bomb.docx"]["status"] == "skipped" and items["bomb.docx"]["reason"].startswith("E532"), items
+    assert items["fine.txt"]["status"] == "added"

@@ -23,6 +23,13 @@ def _float(name: str, default: float) -> float:
         return default
 
 
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 @dataclass(frozen=True)
 class Settings:
     db_url: str = field(default_factory=lambda: os.environ.get("HORIZONSCAN_DB", "sqlite:///horizonscan.db"))
@@ -37,6 +44,16 @@ class Settings:
     fetch_private: bool = field(default_factory=lambda: os.environ.get("HORIZONSCAN_FETCH_PRIVATE", "1") == "1")
     # Wall-clock limit for analysing one document, in seconds.
     analyse_timeout: float = field(default_factory=lambda: _float("HORIZONSCAN_ANALYSE_TIMEOUT", 120.0))
+    # Analysis worker processes (docs/workers.md). `analyse`, `ingest` and the web upload worker
+    # use this many (`--workers` overrides it; 1 = in this process); the default is every core
+    # this process may use. Each worker is held to hard limits: a task (reading and analysing one
+    # input) is killed after `worker_timeout` seconds (above the analyser's own limit, which keeps
+    # the document), above `worker_memory_mb` of resident memory, or when its result pickles to
+    # more than `worker_output_mb`.
+    workers: int = field(default_factory=lambda: max(1, _int("HORIZONSCAN_WORKERS", _usable_cores())))
+    worker_timeout: float = field(default_factory=lambda: _float("HORIZONSCAN_WORKER_TIMEOUT", 150.0))
+    worker_memory_mb: int = field(default_factory=lambda: _int("HORIZONSCAN_WORKER_MEMORY_MB", 1536))
+    worker_output_mb: int = field(default_factory=lambda: _int("HORIZONSCAN_WORKER_OUTPUT_MB", 256))
     pack: str = field(default_factory=lambda: os.environ.get("HORIZONSCAN_PACK", "china_abroad"))
     user_agent: str = "horizonscan/0.1 (+self-hosted research workbench)"
 

@@ -62,6 +62,7 @@ def analyse(
     inputs: List[str] = typer.Argument(..., help="Files to analyse; '-' reads standard input."),
     published: Optional[str] = typer.Option(None, "--published", help="Document date YYYY-MM-DD that anchors relative dates."),
     format: str = typer.Option("jsonl", "--format", "-f", help="jsonl (one JSON object per input)."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Processes that analyse (default: every usable core, HORIZONSCAN_WORKERS); 1 = in this process. The output is the same."),
 ) -> None:
     """Analyse files without storing them; print one JSON object per input, in input order.
 
@@ -81,20 +82,27 @@ def analyse(
             to_date(published)
         except AnalysisError as exc:
             raise typer.BadParameter(str(exc), param_hint="--published") from exc
+    from ..settings import get_settings
+    from ..workers import Limits, Pool, warm_analyser
+
+    settings = get_settings()
+    stdin = sys.stdin.buffer.read() if "-" in inputs else b""
     failed = False
-    for name in inputs:
-        if name == "-":
-            data = sys.stdin.buffer.read()
-        else:
-            try:
-                with open(name, "rb") as fh:
-                    data = fh.read()
-            except OSError as exc:
-                line = {"path": name, "id": None, "error": f"E110 cannot read file: {exc.strerror or exc}"}
-                typer.echo(json.dumps(line, ensure_ascii=False))
-                failed = True
-                continue
-        line = analyse_input(name, data, published)
-        failed = failed or "error" in line
-        typer.echo(json.dumps(line, ensure_ascii=False))
+    with Pool(workers or settings.workers, Limits.from_settings(settings), warm=warm_analyser) as pool:
+        for done in pool.run(analyse_task, ((name, stdin if name == "-" else None, published) for name in inputs)):
+            line = done.value if done.error is None else {"path": inputs[done.index], "id": None, "error": done.error}
+            failed = failed or "error" in line
+            typer.echo(json.dumps(line, ensure_ascii=False))
     raise typer.Exit(1 if failed else 0)
+
+
+def analyse_task(task: tuple[str, Optional[bytes], Optional[str]], ask: Any = None) -> dict[str, Any]:
+    """A worker's task: read one file (or the given standard input) and analyse it."""
+    name, data, published = task
+    if data is None:
+        try:
+            with open(name, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return {"path": name, "id": None, "error": f"E110 cannot read file: {exc.strerror or exc}"}
+    return analyse_input(name, data, published)

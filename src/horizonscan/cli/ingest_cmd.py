@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -16,6 +16,7 @@ def ingest(
     inputs: List[str] = typer.Argument(..., help="Files, folders (recursive), globs, URLs or feed URLs."),
     analyse: bool = typer.Option(True, "--analyse/--no-analyse", help="Run the analyser (actors, places, dates, events)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar or table; exit code only."),
+    workers: Optional[int] = typer.Option(None, "--workers", "-w", min=1, help="Processes that read and analyse (default: every usable core, HORIZONSCAN_WORKERS); 1 = in this process."),
 ) -> None:
     """Read documents into the store: same content twice adds nothing.
 
@@ -29,6 +30,7 @@ def ingest(
     from ..ingest.run import ingest as run_ingest
     from ..ingest.sources import expand
     from ..settings import get_settings
+    from ..workers import Limits, Pool, warm_analyser
 
     store = open_store_or_exit()
     settings = get_settings()
@@ -48,7 +50,8 @@ def ingest(
                 seen.add(name)
                 progress.update(task, completed=min(total, len(seen)))
 
-        report = run_ingest(inputs, store, settings, analyse=analyse, on_item=tick)
+        with Pool(workers or settings.workers, Limits.from_settings(settings), warm=warm_analyser if analyse else None) as pool:
+            report = run_ingest(inputs, store, settings, analyse=analyse, on_item=tick, pool=pool)
     if not quiet:
         _print_report(report)
     store.close()

@@ -95,8 +95,11 @@ def pending_items(engine: Engine, job_id: str) -> list[dict[str, Any]]:
 
 
 def start_item(engine: Engine, item_id: int) -> None:
+    """Mark an item running and count the attempt (committed before its work starts, so a
+    server killed while working on it leaves the count behind)."""
+    i = upload_items.c
     with engine.begin() as conn:
-        conn.execute(upload_items.update().where(upload_items.c.id == item_id).values(status="running"))
+        conn.execute(upload_items.update().where(i.id == item_id).values(status="running", attempts=i.attempts + 1))
 
 
 def finish_item(engine: Engine, job_id: str, item_id: int, results: list[dict[str, Any]]) -> None:

@@ -371,6 +371,9 @@ upload_items = Table(
     Column("title", Text),
     Column("reason", Text),  # "E### message" when skipped
     Column("finished_at", DateTime(timezone=True)),
+    # times a worker started this input; one started twice and never finished (its server
+    # died each time) is not tried again (migration 0007, docs/workers.md)
+    Column("attempts", Integer, nullable=False, server_default="0"),
 )
 
 # --------------------------------------------------------------------------- event summary (issue #7, migration 0006)
