@@ -225,6 +225,8 @@ def _handlers(app: FastAPI) -> None:
         if form is not None and not _is_api(request):
             # a page with a filter form shows it again, the field marked and the message beside it
             return form(request, getattr(exc, "field", None), f"{message} ({code})", status)
+        if status == 422 and not _is_api(request):  # which parameter, on pages without a filter form too
+            return page(request, "error.html", {"status": status, "code": code, "text": STATUS_TEXT[422], "detail": message}, status)
         return error_response(request, status, code, message)
 
     @app.exception_handler(AccountError)
