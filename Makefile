@@ -56,7 +56,10 @@ $(VENDOR)/.built: package.json package-lock.json
 	mkdir -p $(VENDOR)
 	cp node_modules/echarts/dist/echarts.min.js node_modules/htmx.org/dist/htmx.min.js \
 	   node_modules/topojson-client/dist/topojson-client.min.js node_modules/world-atlas/countries-110m.json $(VENDOR)/
+	cp node_modules/swagger-ui-dist/swagger-ui-bundle.js node_modules/swagger-ui-dist/swagger-ui.css $(VENDOR)/
 	cp node_modules/echarts/LICENSE $(VENDOR)/LICENSE.echarts
+	cp node_modules/swagger-ui-dist/LICENSE $(VENDOR)/LICENSE.swagger-ui
+	cp node_modules/swagger-ui-dist/NOTICE $(VENDOR)/NOTICE.swagger-ui
 	cp node_modules/world-atlas/LICENSE $(VENDOR)/LICENSE.world-atlas
 	touch $@
 

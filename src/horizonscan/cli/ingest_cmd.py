@@ -61,18 +61,18 @@ def ingest(
 def _print_report(report: object) -> None:
     from rich.table import Table
 
+    from ..ingest.run import SUMMARY
+
     outcomes = getattr(report, "outcomes")
-    counts = {s: sum(1 for o in outcomes if o.status == s) for s in ("added", "near-duplicate", "duplicate", "skipped")}
+    counts = report.summary()  # type: ignore[attr-defined]
     summary = Table(title="ingest summary", show_header=True)
-    summary.add_column("added", justify="right")
-    summary.add_column("near-duplicate", justify="right")
-    summary.add_column("duplicate", justify="right")
-    summary.add_column("skipped", justify="right")
-    summary.add_row(*(str(counts[k]) for k in ("added", "near-duplicate", "duplicate", "skipped")))
+    for key, _ in SUMMARY:  # the same words as the web upload page and the API
+        summary.add_column(key.replace("_", "-"), justify="right")
+    summary.add_row(*(str(counts[key]) for key, _ in SUMMARY))
     console.print(summary)
     skipped = [o for o in outcomes if o.status == "skipped"]
     if skipped:
-        table = Table(title="skipped inputs", show_lines=False)
+        table = Table(title="failed inputs", show_lines=False)
         table.add_column("input", overflow="fold")
         table.add_column("reason", overflow="fold")
         for o in skipped:

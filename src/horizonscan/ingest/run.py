@@ -9,6 +9,7 @@ same command again skips what is stored (by content hash) and finishes the job.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
@@ -32,12 +33,31 @@ class Outcome:
     title: str | None = None
 
 
+# The words of every upload summary (CLI, web page, API), one count per outcome: a
+# duplicate is not "stored" and not "skipped", so neither word may swallow it.
+SUMMARY = (("added", "added"), ("duplicates", "duplicate"), ("near_duplicates", "near-duplicate"), ("failed", "skipped"))
+
+
+def summarise(statuses: Iterable[str]) -> dict[str, int]:
+    """Counts of added documents, exact duplicates, near-duplicates and failed inputs."""
+    counts = Counter(statuses)
+    return {key: counts.get(status, 0) for key, status in SUMMARY}
+
+
+def summary_text(summary: dict[str, int]) -> str:
+    """``1 added · 2 duplicates · 0 near-duplicates · 0 failed``."""
+    return " · ".join(f"{summary[key]} {key.replace('_', '-')}" for key, _ in SUMMARY)
+
+
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
+
+    def summary(self) -> dict[str, int]:
+        return summarise(o.status for o in self.outcomes)
 
     @property
     def failed(self) -> list[Outcome]:

@@ -15,7 +15,20 @@ class QueryError(HorizonscanError):
 
 
 class ValidationError(QueryError):
-    """Bad input to a query function: nothing was sent to the database."""
+    """Bad input to a query function: nothing was sent to the database.
+
+    ``field``: the input field at fault when one is (a form marks it and shows the message beside it).
+    """
+
+    field: str | None = None
+
+
+class UnknownParameter(ValidationError):
+    """A request named a parameter its endpoint does not take: answered 422, never ignored
+    (an ignored filter gives an unfiltered answer that looks like a filtered one)."""
+
+    code = "E411"
+    status = 422
 
 
 class QueryTimeout(QueryError):
@@ -24,9 +37,10 @@ class QueryTimeout(QueryError):
     code = "E415"
 
 
-def invalid(code: str, message: str) -> ValidationError:
+def invalid(code: str, message: str, field: str | None = None) -> ValidationError:
     err = ValidationError(f"{code} {message}")
     err.code = code
+    err.field = field
     return err
 
 
@@ -39,3 +53,4 @@ BAD_CURSOR = "E414"  # cursor not produced by the same query
 TIMEOUT = "E415"  # statement time limit reached
 UNKNOWN_GROUP = "E416"  # unknown country group
 BAD_GEO = "E417"  # latitude/longitude/radius/bounding box out of range
+UNKNOWN_ACTOR = "E418"  # an actor name that is no actor's, or several actors' (the candidates are listed)

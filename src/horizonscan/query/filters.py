@@ -8,14 +8,17 @@ modes) are kept as typed; the store sends them as bound parameters only.
 
 from __future__ import annotations
 
+import difflib
+import functools
 import math
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from . import groups
 from .dates import DateRange, date_range
-from .errors import BAD_GEO, BAD_VALUE, UNKNOWN_FIELD, invalid
+from .errors import BAD_GEO, BAD_VALUE, UNKNOWN_ACTOR, UNKNOWN_FIELD, ValidationError, invalid
 
 # PLOVER categories (DESIGN §4), plus DEMAND and FIGHT used by newer data.
 PLOVER_TYPES = (
@@ -181,53 +184,199 @@ def make_filter(**raw: Any) -> Filter:
     place_country, for groups), near ("lat,lon,km"), bbox ("s,w,n,e"),
     date_from, date_to, date_rule (overlap|within), language, source, theme,
     min_confidence, include_negated, include_hypothetical, include_duplicates.
-    Lists may be given as sequences or comma-separated strings.
+    Lists may be given as sequences or comma-separated strings. Actor fields take
+    ids (``CHN``, ``igo:sco``) or the names and aliases of the topic pack's actors
+    (``China``, ``Shanghai Cooperation Organisation``), resolved to ids here.
+    A :class:`ValidationError` names the field at fault in its ``field``.
     """
     unknown = sorted(set(raw) - set(KNOWN))
     if unknown:
-        raise invalid(UNKNOWN_FIELD, f"unknown filter field(s) {', '.join(map(repr, unknown))}; known: {', '.join(KNOWN)}")
-    types = tuple(t.upper() for t in _values("type", raw.get("type")))
-    bad = [t for t in types if t not in PLOVER_TYPES]
-    if bad:
-        raise invalid(BAD_VALUE, f"type {bad[0][:40]!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
-    kinds = tuple(k.lower() for k in _values("actor_kind", raw.get("actor_kind")))
-    bad = [k for k in kinds if k not in ACTOR_KINDS]
-    if bad:
-        raise invalid(BAD_VALUE, f"actor_kind {bad[0][:40]!r} is not one of {', '.join(ACTOR_KINDS)}")
-    langs = tuple(v.lower() for v in _values("language", raw.get("language")))
-    bad = [v for v in langs if not _LANG.match(v)]
-    if bad:
-        raise invalid(BAD_VALUE, f"language {bad[0][:40]!r} is not an ISO 639 code such as en or ru")
-    conf = _float("min_confidence", raw.get("min_confidence") or 0.0)
-    if not 0.0 <= conf <= 1.0:
-        raise invalid(BAD_VALUE, "min_confidence must be between 0 and 1")
+        hint = _did_you_mean(unknown[0], KNOWN)
+        raise invalid(UNKNOWN_FIELD, f"unknown filter field(s) {', '.join(map(repr, unknown))}{hint}; known: {', '.join(KNOWN)}",
+                      field=unknown[0])
+    with _field("type"):
+        types = tuple(t.upper() for t in _values("type", raw.get("type")))
+        bad = [t for t in types if t not in PLOVER_TYPES]
+        if bad:
+            raise invalid(BAD_VALUE, f"type {bad[0][:40]!r} is not a PLOVER type ({', '.join(PLOVER_TYPES)})")
+    with _field("actor_kind"):
+        kinds = tuple(k.lower() for k in _values("actor_kind", raw.get("actor_kind")))
+        bad = [k for k in kinds if k not in ACTOR_KINDS]
+        if bad:
+            raise invalid(BAD_VALUE, f"actor_kind {bad[0][:40]!r} is not one of {', '.join(ACTOR_KINDS)}")
+    with _field("language"):
+        langs = tuple(v.lower() for v in _values("language", raw.get("language")))
+        bad = [v for v in langs if not _LANG.match(v)]
+        if bad:
+            raise invalid(BAD_VALUE, f"language {bad[0][:40]!r} is not an ISO 639 code such as en or ru")
+    with _field("min_confidence"):
+        conf = _float("min_confidence", raw.get("min_confidence") or 0.0)
+        if not 0.0 <= conf <= 1.0:
+            raise invalid(BAD_VALUE, "min_confidence must be between 0 and 1")
     flags = {}
     for name in ("include_negated", "include_hypothetical", "include_duplicates"):
         value = raw.get(name, False)
         if not isinstance(value, bool):
-            raise invalid(BAD_VALUE, f"{name} must be true or false")
+            raise invalid(BAD_VALUE, f"{name} must be true or false", field=name)
         flags[name] = value
-    place = countries("place_country", raw.get("place_country")) + countries("region", raw.get("region"))
+    with _field("place_country"):
+        place = countries("place_country", raw.get("place_country"))
+    with _field("region"):
+        place += countries("region", raw.get("region"))
+    geo: dict[str, Any] = {}
+    for name, parse in (("near", circle), ("bbox", bbox)):
+        with _field(name):
+            geo[name] = parse(raw.get(name))
+    with _field("date_to" if raw.get("date_to") is not None and raw.get("date_from") is None else "date_from"):
+        dates = _dates(raw)
+    parsed: dict[str, Any] = {}
+    for name in ("actor", "source_actor", "target_actor"):
+        with _field(name):
+            parsed[name] = actor_ids(name, raw.get(name))
+    for name in ("country", "source_country", "target_country"):
+        with _field(name):
+            parsed[name] = countries(name, raw.get(name))
+    with _field("mode"):
+        modes = tuple(m.lower() for m in _values("mode", raw.get("mode")))
+    with _field("source"):
+        sources = _values("source", [raw["source"]] if isinstance(raw.get("source"), str) else raw.get("source"))  # URLs may hold commas
+    with _field("theme"):
+        themes = tuple(t.lower() for t in _values("theme", raw.get("theme")))
     return Filter(
         types=types,
-        modes=tuple(m.lower() for m in _values("mode", raw.get("mode"))),
-        actors=_values("actor", raw.get("actor")),
-        source_actors=_values("source_actor", raw.get("source_actor")),
-        target_actors=_values("target_actor", raw.get("target_actor")),
+        modes=modes,
+        actors=parsed["actor"],
+        source_actors=parsed["source_actor"],
+        target_actors=parsed["target_actor"],
         actor_kinds=kinds,
-        countries=countries("country", raw.get("country")),
-        source_countries=countries("source_country", raw.get("source_country")),
-        target_countries=countries("target_country", raw.get("target_country")),
+        countries=parsed["country"],
+        source_countries=parsed["source_country"],
+        target_countries=parsed["target_country"],
         place_countries=tuple(sorted(set(place))),
-        near=circle(raw.get("near")),
-        bbox=bbox(raw.get("bbox")),
-        dates=date_range(raw.get("date_from"), raw.get("date_to"), raw.get("date_rule") or "overlap"),
+        near=geo["near"],
+        bbox=geo["bbox"],
+        dates=dates,
         languages=langs,
-        sources=_values("source", [raw["source"]] if isinstance(raw.get("source"), str) else raw.get("source")),  # URLs may hold commas
-        themes=tuple(t.lower() for t in _values("theme", raw.get("theme"))),
+        sources=sources,
+        themes=themes,
         min_confidence=conf,
         **flags,
     )
+
+
+def _dates(raw: dict[str, Any]) -> DateRange | None:
+    try:
+        return date_range(raw.get("date_from"), raw.get("date_to"), raw.get("date_rule") or "overlap")
+    except ValidationError as err:
+        # the message names "from date" or "to date": mark that field
+        if err.field is None:
+            text = str(err)
+            err.field = "date_rule" if "date rule" in text else "date_to" if "to date" in text and "from date" not in text else "date_from"
+        raise
+
+
+@contextmanager
+def _field(name: str) -> Iterator[None]:
+    """Errors raised inside name ``name`` as the field at fault (unless they name one already)."""
+    try:
+        yield
+    except ValidationError as err:
+        if err.field is None:
+            err.field = name
+        raise
+
+
+def _did_you_mean(name: str, known: Iterable[str]) -> str:
+    """ ``; did you mean 'source_country'?`` for a near miss, else an empty string."""
+    close = difflib.get_close_matches(name.lower(), list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+# ------------------------------------------------------------------ actor names
+
+_ACTOR_ID = re.compile(r"^[a-z][a-z-]*:\S+$")  # kind-prefixed slug: igo:sco, person:xi-jinping
+MAX_CANDIDATES = 8
+
+
+def actor_ids(name: str, raw: Any) -> tuple[str, ...]:
+    """Actor ids from ids, names and aliases (``China`` → ``CHN``, ``SCO`` → ``igo:sco``).
+
+    An id is kept as given; a name or alias of the topic pack's dictionary becomes the id it
+    stands for. A name shared by several actors, or one that is no actor's, is an E418 error
+    listing the candidates, never a filter that silently matches nothing.
+    """
+    out: list[str] = []
+    for value in _values(name, raw):
+        resolved = resolve_actor(name, value)
+        if resolved not in out:
+            out.append(resolved)
+    return tuple(out)
+
+
+def resolve_actor(name: str, value: str) -> str:
+    if _ACTOR_ID.match(value) or (_ISO3.match(value) and _is_country(value)):
+        return value  # an id: also actors of other packs, or not in any pack (kept as typed)
+    ids = _dictionary_ids(value)
+    if len(ids) == 1:
+        return ids[0]
+    if ids:
+        raise invalid(UNKNOWN_ACTOR, f"{name} {value[:60]!r} names several actors: {', '.join(ids[:MAX_CANDIDATES])}; "
+                      "give one of these ids", field=name)
+    if _ISO3.match(value.upper()) and _is_country(value.upper()):
+        return value.upper()  # "chn"
+    close = _close_names(value)
+    hint = ("; did you mean " + ", ".join(f"{n!r} ({i})" for n, i in close) + "?") if close else ""
+    raise invalid(UNKNOWN_ACTOR, f"{name} {value[:60]!r} is neither an actor id (CHN, igo:sco, person:xi-jinping) "
+                  f"nor the name of a known actor{hint}", field=name)
+
+
+def _dictionary() -> Any:
+    from ..analysis.actor_dictionary import load_dictionary
+    from ..packs import load_pack
+    from ..settings import Settings
+
+    return load_dictionary(load_pack(Settings().pack))
+
+
+def _dictionary_ids(value: str) -> list[str]:
+    """Ids of the actors whose name or alias is ``value`` (case- and accent-insensitive), best first."""
+    from ..analysis.actor_dictionary import fold, tokens
+
+    d = _dictionary()
+    key = tuple(fold(t) for _, _, t in tokens(value))
+    found = list(d.index.get(key, ())) + list(d.cjk.get(value.strip(), ()))
+    ids: list[str] = []
+    for alias in found:
+        actor_id = alias.actor.id
+        if actor_id and actor_id not in ids:
+            ids.append(actor_id)
+    return ids
+
+
+def _is_country(code: str) -> bool:
+    import pycountry
+
+    return code == "XKX" or pycountry.countries.get(alpha_3=code) is not None
+
+
+@functools.lru_cache(maxsize=1)
+def _name_index() -> dict[str, tuple[str, str]]:
+    """Folded multi-letter names and aliases → (name as written, actor id), for near-miss suggestions."""
+    d = _dictionary()
+    out: dict[str, tuple[str, str]] = {}
+    for key, aliases in d.index.items():
+        for a in aliases:
+            if a.actor.id and len(a.text) > 2:
+                out.setdefault(" ".join(key), (a.text, a.actor.id))
+    return out
+
+
+def _close_names(value: str) -> list[tuple[str, str]]:
+    from ..analysis.actor_dictionary import fold, tokens
+
+    index = _name_index()
+    typed = " ".join(fold(t) for _, _, t in tokens(value))
+    return [index[n] for n in difflib.get_close_matches(typed, list(index), n=3, cutoff=0.8)]
 
 
 def check_document_filter(f: Filter) -> None:

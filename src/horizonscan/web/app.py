@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, AsyncIterator
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -105,8 +105,11 @@ def create_app(db_url: str, config: WebConfig | None = None, settings: Settings 
         yield
         app.state.jobs.stop()
 
+    from .params import known_parameters
+
     app = FastAPI(
         lifespan=lifespan,
+        dependencies=[Depends(known_parameters)],  # no route ignores a parameter it does not take
         title="horizonscan API",
         version="1",
         description="Read the knowledge base (documents, events, actors, places, networks) and upload documents. "
@@ -216,8 +219,15 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(QueryError)
     async def _query(request: Request, exc: QueryError) -> Response:
         code = getattr(exc, "code", "E410")
-        status = 503 if code == "E415" else 400
-        return error_response(request, status, code, str(exc).removeprefix(code).strip())
+        status = getattr(exc, "status", None) or (503 if code == "E415" else 400)
+        message = str(exc).removeprefix(code).strip()
+        form = _form_page(request)
+        if form is not None and not _is_api(request):
+            # a page with a filter form shows it again, the field marked and the message beside it
+            return form(request, getattr(exc, "field", None), f"{message} ({code})", status)
+        if status == 422 and not _is_api(request):  # which parameter, on pages without a filter form too
+            return page(request, "error.html", {"status": status, "code": code, "text": STATUS_TEXT[422], "detail": message}, status)
+        return error_response(request, status, code, message)
 
     @app.exception_handler(AccountError)
     async def _account(request: Request, exc: AccountError) -> Response:
@@ -254,6 +264,12 @@ def _handlers(app: FastAPI) -> None:
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return error_response(request, 500, "E500", "internal error")
+
+
+def _form_page(request: Request) -> Any:
+    """The matched page's re-render with a form error (``on_bad_filter``), if it has one."""
+    route = request.scope.get("route")
+    return getattr(getattr(route, "endpoint", None), "on_bad_filter", None)
 
 
 def not_found() -> StarletteHTTPException:

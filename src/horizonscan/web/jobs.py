@@ -230,8 +230,9 @@ class JobRunner:
         job = sj.get_job(self.engine, job_id)
         if job is None:
             return
+        from ..ingest.run import summarise
+
         items = job["items"]
         self.state.accounts.audit(
             "upload-done", job["user_name"], target=job["collection_id"],
-            detail={"job": job_id, "inputs": len(items), "stored": sum(bool(i["document_id"]) for i in items),
-                    "skipped": sum(i["status"] == "skipped" for i in items)})
+            detail={"job": job_id, "inputs": len(items), **summarise(i["status"] for i in items)})

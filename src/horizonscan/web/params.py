@@ -6,6 +6,7 @@ map, the timeline and the network, so a view can be shared or bookmarked.
 
 from __future__ import annotations
 
+import difflib
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -59,3 +60,53 @@ def qs(args: dict[str, Any], **changes: Any) -> str:
     """Query string from ``args`` with ``changes`` applied (None removes a key)."""
     merged = {**args, **changes}
     return urlencode({k: v for k, v in merged.items() if v not in (None, "")})
+
+
+# ------------------------------------------------------------------ unknown parameters
+
+_allowed: dict[int, frozenset[str]] = {}
+
+
+def allowed_parameters(route: Any) -> frozenset[str]:
+    """Query-string names a route takes (its own and its dependencies'), computed once per route."""
+    key = id(route)
+    if key not in _allowed:
+        names: set[str] = set()
+        pending = [route.dependant]
+        while pending:
+            dependant = pending.pop()
+            names.update(p.alias for p in dependant.query_params)
+            pending.extend(dependant.dependencies)
+        _allowed[key] = frozenset(names)
+    return _allowed[key]
+
+
+async def known_parameters(request: Request) -> None:
+    """Every route's guard against parameters it does not take (an app-wide dependency).
+
+    A misspelt filter (``sourcecountry=CHN``) used to be ignored, so the answer looked
+    filtered and was not; now it is a 422 (E411) naming the parameter and its near miss.
+    The route's access policy answers first: an anonymous caller is asked to sign in.
+    """
+    route = request.scope.get("route")
+    if route is None or not hasattr(route, "dependant"):
+        return
+    allowed = allowed_parameters(route)
+    unknown = sorted({k for k in request.query_params.keys() if k not in allowed})
+    if not unknown:
+        return
+    from ..query.errors import UnknownParameter
+    from .authz import Require, policy_of
+
+    policy = policy_of(route)
+    if policy:
+        await Require(policy)(request)
+    name = unknown[0]
+    close = difflib.get_close_matches(name.lower(), sorted(allowed), n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    shown = name[:40] + ("…" if len(name) > 40 else "")
+    takes = ", ".join(sorted(allowed)) or "none"
+    more = f" (and {len(unknown) - 1} more)" if len(unknown) > 1 else ""
+    err = UnknownParameter(f"E411 unknown parameter {shown!r}{more}{hint} (this page takes: {takes})")
+    err.field = name
+    raise err

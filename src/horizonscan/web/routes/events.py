@@ -37,6 +37,19 @@ def explorer(request: Request, f: Filter = Depends(event_filter), cursor: Cursor
     })
 
 
+def _explorer_with_error(request: Request, field: str | None, message: str, status: int) -> Response:
+    """The explorer's form again, as the user filled it in, with the bad field marked: a bad
+    filter is something to correct, not a dead end."""
+    return page(request, "events.html", {
+        "args": filter_args(request), "qs": "", "page": None, "total": 0, "next_qs": None,
+        "types": PLOVER_TYPES, "kinds": ACTOR_KINDS, "type_facet": None,
+        "error": {"field": field, "message": message},
+    }, status)
+
+
+explorer.on_bad_filter = _explorer_with_error  # type: ignore[attr-defined]
+
+
 @router.get(f"{API}/events", dependencies=[require("read")], tags=["events"])
 def api_events(request: Request, f: Filter = Depends(event_filter), cursor: Cursor = None,
                sort: Annotated[str, Query(pattern=r"^-?(date|id)$")] = "date",

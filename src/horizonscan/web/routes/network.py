@@ -25,6 +25,17 @@ def network_page(request: Request, f: Filter = Depends(event_filter),
                                           "types": PLOVER_TYPES, "level": level})
 
 
+def _network_with_error(request: Request, field: str | None, message: str, status: int) -> Response:
+    """The network form again with the bad field marked (no graph is drawn for a bad filter)."""
+    level = request.query_params.get("level", "actor")
+    return page(request, "network.html", {"args": filter_args(request), "qs": "", "types": PLOVER_TYPES,
+                                          "level": level if level in ("actor", "country") else "actor",
+                                          "error": {"field": field, "message": message}}, status)
+
+
+network_page.on_bad_filter = _network_with_error  # type: ignore[attr-defined]
+
+
 @router.get(f"{API}/network", dependencies=[require("read")], tags=["network"])
 def api_network(request: Request, f: Filter = Depends(event_filter),
                 level: Annotated[str, Query(pattern=r"^(actor|country)$")] = "actor",

@@ -99,6 +99,8 @@ def own_job(request: Request, job_id: str) -> dict[str, Any]:
 
 
 def job_json(job: dict[str, Any]) -> dict[str, Any]:
+    from ...ingest.run import summarise
+
     def when(value: Any) -> str | None:  # SQLite gives naive datetimes back; all are written in UTC
         if value is None:
             return None
@@ -108,6 +110,8 @@ def job_json(job: dict[str, Any]) -> dict[str, Any]:
         "id": job["id"], "status": job["status"], "collection": job["collection_id"], "user": job["user_name"],
         "total": job["total"], "processed": job["processed"], "created_at": when(job["created_at"]),
         "finished_at": when(job["finished_at"]),
+        # added, duplicates, near-duplicates, failed: the CLI's words (inputs still waiting are in none)
+        "summary": summarise(i["status"] for i in job["items"]),
         "items": [{"name": i["name"], "kind": i["kind"], "status": i["status"], "document_id": i["document_id"],
                    "title": i["title"], "reason": i["reason"]} for i in job["items"]],
     }
@@ -164,7 +168,8 @@ def api_upload(
 
     Answers 202 at once with the job (``Location``: ``/api/v1/uploads/{id}``); the inputs
     are analysed in the background. Poll the job until ``status`` is ``done``: one item
-    per input with ``added``, ``duplicate``, ``near-duplicate`` or ``skipped`` and a reason.
+    per input with ``added``, ``duplicate``, ``near-duplicate`` or ``skipped`` and a reason,
+    and ``summary`` counting them as ``added``, ``duplicates``, ``near_duplicates`` and ``failed``.
     """
     who = user(request)
     url_list = [u.strip() for u in urls.splitlines() if u.strip()]
