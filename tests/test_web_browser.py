@@ -103,7 +103,13 @@ def _chart(page: Any, chart_id: str) -> dict[str, Any]:
         """(id) => {
             const chart = window.hsCharts[id];
             const series = chart.getOption().series;
-            const items = series.reduce((n, s) => n + (s.data || []).filter((v) => v !== 0).length, 0);
+            // data items are numbers, or {name, value: [x, y(, size)]}; a timeline's filled
+            // empty periods ([time, 0]) are not items
+            const shown = (v) => {
+                const x = v && typeof v === 'object' && !Array.isArray(v) ? v.value : v;
+                return Array.isArray(x) ? x.length > 2 || x[1] !== 0 : x !== 0;
+            };
+            const items = series.reduce((n, s) => n + (s.data || []).filter(shown).length, 0);
             const canvas = document.querySelector('#' + id + ' canvas');
             const ctx = canvas.getContext('2d');
             const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;

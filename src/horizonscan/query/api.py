@@ -252,15 +252,53 @@ def period_of(day: str, granularity: str) -> str:
     return day
 
 
+def period_start(period: str) -> dt.date:
+    """First day of the bucket labelled ``period`` (the inverse of ``period_of``)."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return dt.date(int(year), 3 * (int(quarter) - 1) + 1, 1)
+    if len(period) == 4:
+        return dt.date(int(period), 1, 1)
+    if len(period) == 7:
+        return dt.date(int(period[:4]), int(period[5:7]), 1)
+    return dt.date.fromisoformat(period)
+
+
+def _next_start(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "day":
+        return day + dt.timedelta(days=1)
+    if granularity == "week":
+        return day + dt.timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[granularity]
+    m = day.month - 1 + months
+    return dt.date(day.year + m // 12, m % 12 + 1, 1)
+
+
+def periods_between(first: str, last: str, granularity: str) -> list[str]:
+    """Every period label from ``first`` to ``last`` inclusive, gaps included."""
+    out, day, end = [], period_start(first), period_start(last)
+    while day <= end:
+        out.append(period_of(day.isoformat(), granularity))
+        day = _next_start(day, granularity)
+    return out
+
+
 def timeline(
     store: HasEngine | Engine, filter: Filter | None = None, *, granularity: str = "month", by: str | None = None,
-    top_keys: int = 10, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    top_keys: int = 10, fill: bool = True, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
 ) -> Timeline:
     """Event counts per period, optionally split by a facet (top ``top_keys`` values, rest "(other)").
 
     An event is counted in a bucket only if its date is at least as fine as the
     bucket (a "2020" event is in the 2020 year bucket, not in any month); the others
     are reported as ``coarser``, undated ones as ``undated``.
+
+    With ``fill`` (the default) every period between the first and the last one with
+    events is listed, empty ones with a count of 0 (for each split value), so a chart
+    or a table of the points never closes up a gap in time.
     """
     f, granularity = _filter(filter), _choice("granularity", granularity, GRANULARITIES)
     if by is not None:
@@ -299,6 +337,14 @@ def timeline(
         k = key if key in keep else "(other)"
         merged[(period, k)] = merged.get((period, k), 0) + n
     keys = tuple(ranked[:top_keys]) + (("(other)",) if len(ranked) > top_keys else ())
+    if fill and merged:
+        known = sorted({p for p, _ in merged})
+        span = periods_between(known[0], known[-1], granularity)
+        if len(span) * max(1, len(keys)) > MAX_GROUPS:
+            raise invalid(BAD_LIMIT, f"more than {MAX_GROUPS} periods to fill; use a coarser granularity or a narrower filter")
+        for period in span:
+            for k in keys or (None,):
+                merged.setdefault((period, k), 0)
     order = {k: i for i, k in enumerate(keys)}
     points = tuple(TimelinePoint(p, k, n) for (p, k), n in sorted(merged.items(), key=lambda x: (x[0][0], order[x[0][1]])))
     return Timeline(granularity, by, points, keys, coarser, undated)

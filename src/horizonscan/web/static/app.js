@@ -68,21 +68,41 @@
     return chart;
   }
 
+  // First day (UTC milliseconds) of a timeline period: 2020, 2020-Q2, 2020-03, 2020-W12, 2020-03-30.
+  function periodStart(period) {
+    let m;
+    if ((m = /^(\d{4})-W(\d{2})$/.exec(period))) {
+      // ISO week 1 is the week holding January 4th; weeks start on Monday.
+      const jan4 = Date.UTC(+m[1], 0, 4);
+      const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000;
+      return monday + (+m[2] - 1) * 7 * 86400000;
+    }
+    if ((m = /^(\d{4})-Q(\d)$/.exec(period))) return Date.UTC(+m[1], 3 * (+m[2] - 1), 1);
+    if ((m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(period))) return Date.UTC(+m[1], m[2] ? +m[2] - 1 : 0, m[3] ? +m[3] : 1);
+    return NaN;
+  }
+
   async function drawTimeline(el) {
     const data = await getJSON(el.dataset.src);
+    // The API lists empty periods with 0; on a time axis a gap in time stays a gap on screen.
     const periods = [...new Set(data.points.map((p) => p.period))].sort();
     const keys = data.by ? data.keys : [null];
     const series = keys.map((k) => {
       const counts = new Map(data.points.filter((p) => p.key === k).map((p) => [p.period, p.count]));
-      return { name: k === null ? "events" : String(k), type: "bar", stack: "all", data: periods.map((p) => counts.get(p) || 0) };
+      return { name: k === null ? "events" : String(k), type: "bar", stack: "all", barMaxWidth: 24,
+               data: periods.map((p) => ({ name: p, value: [periodStart(p), counts.get(p) || 0] })) };
     });
     const chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: data.by ? { type: "scroll", top: 0 } : undefined,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+                 formatter: (items) => items.length ? echarts.format.encodeHTML(items[0].name) + "<br>" +
+                   items.map((i) => `${echarts.format.encodeHTML(i.seriesName)}: ${i.value[1]}`).join("<br>") : "" },
+      legend: data.by ? { type: "scroll", top: 0 } : undefined,
       grid: { left: 40, right: 10, top: data.by ? 36 : 10, bottom: 30 },
-      xAxis: { type: "category", data: periods }, yAxis: { type: "value", minInterval: 1 }, series,
+      xAxis: { type: "time" }, yAxis: { type: "value", minInterval: 1 }, series,
     });
     chart.on("click", (p) => follow(el, { period: p.name }));
+    el.dataset.periods = String(periods.length);  // read by the browser test
     if (!periods.length) chart.setOption({ title: { text: "No dated events", left: "center", top: "middle", textStyle: { color: "#57606a", fontSize: 14 } } });
     return chart;
   }
