@@ -43,12 +43,15 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "include_negated": (bool, typer.Option(False, "--include-negated", help="Also count negated events (did not send ...).")),
     "include_hypothetical": (bool, typer.Option(False, "--include-hypothetical", help="Also count hypothetical events (may send ...).")),
     "include_duplicates": (bool, typer.Option(False, "--duplicates", help="Include near-duplicate copies of documents.")),
+    "document": (Optional[str], typer.Option(None, "--document", "-d", help="Only events of these document id(s), comma-separated (from `horizonscan documents`).")),
 }
 
 # Every field: for event lists, timelines and networks.
 ALL = tuple(OPTIONS)
 # Document-level fields only (the new-since window counts documents' mentions).
 DOCUMENT = ("language", "source", "theme", "include_duplicates")
+# Fields of a document listing: published date, mentioned actor, language, source, theme.
+DOCUMENT_LIST = ("date_from", "date_to", "date_rule", "actor") + DOCUMENT
 
 
 def build_filter(raw: dict[str, Any]) -> Any:

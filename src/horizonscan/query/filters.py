@@ -68,6 +68,7 @@ class Filter:
     include_negated: bool = False
     include_hypothetical: bool = False
     include_duplicates: bool = False  # events/documents of near-duplicate copies
+    documents: tuple[str, ...] = ()  # events of these documents only (ids); copies included when named
 
     def used(self) -> set[str]:
         """Names of the fields that differ from the default."""
@@ -169,8 +170,9 @@ KNOWN = (
     "type", "mode", "actor", "source_actor", "target_actor", "actor_kind", "country", "source_country",
     "target_country", "place_country", "region", "near", "bbox", "date_from", "date_to", "date_rule",
     "language", "source", "theme", "min_confidence", "include_negated", "include_hypothetical",
-    "include_duplicates",
+    "include_duplicates", "document",
 )
+_DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def make_filter(**raw: Any) -> Filter:
@@ -180,7 +182,8 @@ def make_filter(**raw: Any) -> Filter:
     source_country, target_country, place_country, region (alias of
     place_country, for groups), near ("lat,lon,km"), bbox ("s,w,n,e"),
     date_from, date_to, date_rule (overlap|within), language, source, theme,
-    min_confidence, include_negated, include_hypothetical, include_duplicates.
+    min_confidence, include_negated, include_hypothetical, include_duplicates,
+    document (document ids, for events).
     Lists may be given as sequences or comma-separated strings.
     """
     unknown = sorted(set(raw) - set(KNOWN))
@@ -208,6 +211,10 @@ def make_filter(**raw: Any) -> Filter:
             raise invalid(BAD_VALUE, f"{name} must be true or false")
         flags[name] = value
     place = countries("place_country", raw.get("place_country")) + countries("region", raw.get("region"))
+    docs = tuple(d.lower() for d in _values("document", raw.get("document")))
+    bad = [d for d in docs if not _DOC_ID.match(d)]
+    if bad:
+        raise invalid(BAD_VALUE, f"document {bad[0][:40]!r} is not a document id (16 hex digits, as `horizonscan documents` lists them)")
     return Filter(
         types=types,
         modes=tuple(m.lower() for m in _values("mode", raw.get("mode"))),
@@ -226,6 +233,7 @@ def make_filter(**raw: Any) -> Filter:
         sources=_values("source", [raw["source"]] if isinstance(raw.get("source"), str) else raw.get("source")),  # URLs may hold commas
         themes=tuple(t.lower() for t in _values("theme", raw.get("theme"))),
         min_confidence=conf,
+        documents=docs,
         **flags,
     )
 

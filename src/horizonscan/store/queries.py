@@ -237,7 +237,9 @@ def event_where(conn: Connection, f: Filter, scope: Scope, side: str | None = No
         doc_conds.append(_in(D.source, f.sources))
     if doc_conds:
         w.append(E.document_id.in_(sa.select(D.id).where(*doc_conds)))
-    if not f.include_duplicates:
+    if f.documents:
+        w.append(_in(E.document_id, f.documents))
+    if not f.include_duplicates and not f.documents:  # a document asked for by id is shown even if a copy
         # few documents are copies: a small NOT IN list, found through the duplicate_of index
         # ("> ''" rather than IS NOT NULL, which SQLite answers by scanning documents)
         w.append(E.document_id.not_in(sa.select(D.id).where(D.duplicate_of > "")))
