@@ -113,6 +113,26 @@ def test_near_duplicate_linked_to_original(store_url: str) -> None:
     store.close()
 
 
+def test_near_duplicate_never_dated_after_its_original(store_url: str) -> None:
+    """A reprint dated the day it was printed takes its original's date; an earlier or
+    same date on a copy, and any date on an unrelated document, are kept."""
+    store = open_store(store_url)
+    original = make_doc(STORY, title="Original", published="2021-05-15")
+    store.write(original, None, "o")
+    printed = make_doc(STORY + " (Printed.)", title="Printed today", published="2026-12-07T09:30:00+00:00")
+    undated = make_doc(STORY + " (Undated copy.)", title="Undated", published=None)
+    earlier = make_doc(STORY + " (Wire copy.)", title="Wire", published="2021-05-14")
+    for doc in (printed, undated, earlier):
+        assert store.write(doc, None, doc.title.value or "").near_duplicate_of == original.id
+    got = {d.id: (d.published, d.provenance.get("published")) for d in (store.document(x.id) for x in (printed, undated, earlier)) if d}
+    assert got[printed.id] == ("2021-05-15", f"near-duplicate:{original.id}")
+    assert got[undated.id] == ("2021-05-15", f"near-duplicate:{original.id}")
+    assert got[earlier.id] == ("2021-05-14", "test")
+    # the latest published day of the store is the original's, not the reprint's
+    assert q.find_documents(store, None, sort="-date", limit=1, ).items[0].published_start == "2021-05-15"
+    store.close()
+
+
 def test_search_ranking_snippets_and_filters(store_url: str) -> None:
     store = open_store(store_url)
     a = make_doc(STORY, title="Amity in Nepal", published="2015-05-01")
