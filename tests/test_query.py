@@ -304,6 +304,8 @@ def test_new_since(store: Store) -> None:
     assert got[("actor", "USA")].recent == 1 if ("actor", "USA") in got else True
     assert ("actor", "CHN") not in got or got[("actor", "CHN")].ratio >= 3
     assert res.baseline_from == "2020-01-18" and res.baseline_to == "2021-05-31"
+    assert res.note is None  # a note only explains an empty answer
+    assert q.corpus_end(store, today=date(2026, 12, 8)) == date(2021, 6, 28)  # three originals within 30 days
     strict = q.new_since(store, "2021-06-01", until="2021-06-30", baseline_days=365, min_count=1, kinds=["event_type"])
     assert {i.key for i in strict.items} >= {"ACCUSE", "REJECT"}
     assert all(i.status == "new" for i in strict.items if i.key in ("ACCUSE", "REJECT"))

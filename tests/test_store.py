@@ -133,6 +133,29 @@ def test_near_duplicate_never_dated_after_its_original(store_url: str) -> None:
     store.close()
 
 
+def test_corpus_end_ignores_a_stray_late_date(store_url: str) -> None:
+    """The dashboard's "last month of the corpus" ends where documents are dense, not at a
+    lone late date; an empty new-since answer says why it is empty."""
+    from datetime import date
+
+    store = open_store(store_url)
+    topics = ["a rail link in Kazakhstan", "a loan to Kyrgyzstan", "a power plant in Uzbekistan", "a port in Sri Lanka",
+              "a hospital in Nepal"]
+    days = ["2021-04-20", "2021-05-02", "2021-05-15", "2026-11-30", "2031-01-01"]
+    for n, (topic, day) in enumerate(zip(topics, days)):
+        text = f"Report {n} on {topic}. " + " ".join(f"Paragraph {n}.{k} discusses {topic} in its own words." for k in range(12))
+        store.write(make_doc(text, title=f"Report {n}", published=day), None, f"r{n}")
+    assert q.corpus_end(store, today=date(2026, 12, 8)) == date(2021, 5, 15)
+    assert q.corpus_end(store, today=date(2026, 12, 8), window_days=3000) == date(2026, 11, 30)
+    empty = q.new_since(store, "2022-01-01", until="2022-12-31")
+    assert not empty.items and empty.note and "no documents published from 2022-01-01 to 2022-12-31" in empty.note
+    assert "2031-01-01" in empty.note  # the newest date, so the user sees what the store holds
+    quiet = q.new_since(store, "2021-05-01", until="2021-05-31", min_count=50)
+    assert not quiet.items and quiet.note and quiet.note.startswith("2 document(s) from 2021-05-01 to 2021-05-31 and 1 in the baseline")
+    assert "--min-count" in quiet.note
+    store.close()
+
+
 def test_search_ranking_snippets_and_filters(store_url: str) -> None:
     store = open_store(store_url)
     a = make_doc(STORY, title="Amity in Nepal", published="2015-05-01")

@@ -242,6 +242,8 @@ def new_since(
     rows = [i.to_dict() for i in res.items]
     title = f"new since {res.since} (to {res.until}; baseline {res.baseline_from} to {res.baseline_to})"
     _tabular(rows, ["kind", "key", "label", "status", "recent", "baseline", "expected", "ratio"], format, output, title, res.to_dict())
+    if res.note and format == "table":
+        console.print(f"nothing new: {res.note}", highlight=False)
 
 
 @app.command()

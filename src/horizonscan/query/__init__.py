@@ -11,6 +11,7 @@ records (``horizonscan.query.records``). See docs/query.md.
 """
 
 from .api import (
+    corpus_end,
     count_events,
     cooccurrence,
     facets,
@@ -32,6 +33,7 @@ __all__ = [
     "QueryTimeout",
     "ValidationError",
     "cooccurrence",
+    "corpus_end",
     "count_events",
     "facets",
     "find_documents",

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from ..store import queries as sq
 from . import cursor as cur
-from .dates import parse, span_class
+from .dates import date_range, parse, span_class
 from .errors import BAD_DATE, BAD_LIMIT, BAD_VALUE, UNKNOWN_FIELD, invalid
 from .filters import DOCUMENT_FIELDS, Filter, check_document_filter
 from .records import (
@@ -460,6 +460,54 @@ def top_places(
 
 # ---------------------------------------------------------------- new since
 
+DENSE_DOCUMENTS = 3  # documents a window must hold for its last day to count as the corpus's end
+DENSE_SCAN = 5000  # newest documents examined for it
+
+
+def corpus_end(
+    store: HasEngine | Engine, *, window_days: int = 30, today: dt.date | None = None, scope: Scope = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> dt.date | None:
+    """The last day of the corpus where documents are dense: the newest published day
+    whose ``window_days`` ending on it hold at least DENSE_DOCUMENTS original documents
+    (all of them, in a smaller store).
+
+    A lone document dated far after the rest (a file printed today, a wrong date) would
+    otherwise stretch "the last month of the corpus" over years. Days after ``today``
+    (default: the current date) are not publication dates at all and are skipped.
+    """
+    window_days = _int("window_days", window_days, 1, 36_600)
+    limit = (today or dt.date.today()).isoformat()
+    with _bounded(store, timeout_ms) as conn:
+        days = [dt.date.fromisoformat(d) for d in sq.latest_published_days(conn, _scope(scope), limit, DENSE_SCAN)]
+    if not days:
+        return None
+    need = min(DENSE_DOCUMENTS, len(days))
+    for i, day in enumerate(days):  # newest first: days[i + need - 1] is the need-th newest from day
+        if i + need - 1 < len(days) and (day - days[i + need - 1]).days < window_days:
+            return day
+    return days[0]
+
+
+def _why_empty(conn: Any, f: Filter, scope: Scope, start: dt.date, end: dt.date, base_from: dt.date,
+               min_count: int, min_ratio: float) -> str:
+    """One sentence on why a new-since answer has no items."""
+    doc_fields = replace(f, dates=None, actors=())
+
+    def documents(first: dt.date, last: dt.date) -> int:
+        window = replace(doc_fields, dates=date_range(first.isoformat(), last.isoformat(), "within"))
+        return sq.count_documents(conn, window, scope)
+
+    recent = documents(start, end)
+    if recent == 0:
+        last = sq.max_published(conn, scope)
+        newest = f"; the newest document is from {last}" if last else "; the store has no dated documents"
+        return f"no documents published from {start} to {end}{newest}"
+    baseline = documents(base_from, start - dt.timedelta(days=1)) if start > base_from else 0
+    return (f"{recent} document(s) from {start} to {end} and {baseline} in the baseline window before it, but no actor, "
+            f"place or event type counts at least {min_count} (--min-count) and is absent from the baseline or "
+            f"{min_ratio:g} times its baseline rate (--min-ratio)")
+
 
 def new_since(
     store: HasEngine | Engine, since: str, *, until: str | None = None, baseline_days: int | None = None,
@@ -520,10 +568,11 @@ def new_since(
                     items.append(NewItem(kind, key, _label(kind, key, label), recent, baseline, round(expected, 4),
                                          round(ratio, 4), "new" if baseline == 0 else "rising"))
         info = sq.actor_info(conn, [i.key for i in items if i.kind == "actor"])
+        note = None if items else _why_empty(conn, f, scope, start, end, base_from, min_count, min_ratio)
     items = [replace(i, label=info[i.key]["name"] or i.label) if i.kind == "actor" and i.key in info else i for i in items]
     items.sort(key=lambda i: (-i.ratio, -i.recent, i.kind, i.key))
     return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(),
-                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]))
+                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]), note)
 
 
 def _label(kind: str, key: str, label: str | None) -> str:

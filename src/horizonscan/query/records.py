@@ -179,6 +179,7 @@ class NewSince(Record):
     baseline_from: str
     baseline_to: str
     items: tuple[NewItem, ...]
+    note: str | None = None  # why nothing was found, when items is empty
 
 
 # A ranked full-text hit: the store's record, re-exported (one definition, no copying).

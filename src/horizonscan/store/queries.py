@@ -669,6 +669,17 @@ def max_published(conn: Connection, scope: Scope) -> str | None:
     return conn.execute(q).scalar()  # type: ignore[no-any-return]
 
 
+def latest_published_days(conn: Connection, scope: Scope, before: str, limit: int) -> list[str]:
+    """Published days (YYYY-MM-DD) of the newest ``limit`` originals dated on or before
+    ``before``, newest first (near-duplicate copies and undated documents left out)."""
+    q = (sa.select(D.published_start).where(D.published_start.is_not(None), D.published_start <= before, D.duplicate_of.is_(None))
+         .order_by(D.published_start.desc()).limit(limit))
+    sc = scope_clause(D.id, scope)
+    if sc is not None:
+        q = q.where(sc)
+    return [r[0] for r in conn.execute(q)]
+
+
 def window_rows(
     conn: Connection, kind: str, f: Filter, scope: Scope, base_from: str, since: str, until: str, max_rows: int
 ) -> list[tuple[str, str | None, int, int]]:
