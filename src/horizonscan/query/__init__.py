@@ -13,6 +13,7 @@ records (``horizonscan.query.records``). See docs/query.md.
 from .api import (
     corpus_end,
     count_events,
+    country_name,
     cooccurrence,
     facets,
     find_documents,
@@ -35,6 +36,7 @@ __all__ = [
     "cooccurrence",
     "corpus_end",
     "count_events",
+    "country_name",
     "facets",
     "find_documents",
     "find_events",

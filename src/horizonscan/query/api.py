@@ -353,6 +353,11 @@ def timeline(
 # ---------------------------------------------------------------- networks
 
 
+def country_name(code: str) -> str | None:
+    """Common English name of an ISO-3 country code (None if unknown)."""
+    return _country_name(code)
+
+
 def _country_name(code: str) -> str | None:
     import pycountry
 

@@ -58,6 +58,7 @@ class Filter:
     source_countries: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
     place_countries: tuple[str, ...] = ()  # country (or region, expanded) of the event's place
+    involving: tuple[str, ...] = ()  # ISO-3 as source, target or place country (a country's page)
     near: Circle | None = None
     bbox: BBox | None = None
     dates: DateRange | None = None  # event date (events) or published date (documents)
@@ -170,7 +171,7 @@ KNOWN = (
     "type", "mode", "actor", "source_actor", "target_actor", "actor_kind", "country", "source_country",
     "target_country", "place_country", "region", "near", "bbox", "date_from", "date_to", "date_rule",
     "language", "source", "theme", "min_confidence", "include_negated", "include_hypothetical",
-    "include_duplicates", "document",
+    "include_duplicates", "document", "involving",
 )
 _DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -183,7 +184,8 @@ def make_filter(**raw: Any) -> Filter:
     place_country, for groups), near ("lat,lon,km"), bbox ("s,w,n,e"),
     date_from, date_to, date_rule (overlap|within), language, source, theme,
     min_confidence, include_negated, include_hypothetical, include_duplicates,
-    document (document ids, for events).
+    document (document ids, for events), involving (countries or groups as
+    source, target or place country: everything an event has to do with a country).
     Lists may be given as sequences or comma-separated strings.
     """
     unknown = sorted(set(raw) - set(KNOWN))
@@ -226,6 +228,7 @@ def make_filter(**raw: Any) -> Filter:
         source_countries=countries("source_country", raw.get("source_country")),
         target_countries=countries("target_country", raw.get("target_country")),
         place_countries=tuple(sorted(set(place))),
+        involving=countries("involving", raw.get("involving")),
         near=circle(raw.get("near")),
         bbox=bbox(raw.get("bbox")),
         dates=date_range(raw.get("date_from"), raw.get("date_to"), raw.get("date_rule") or "overlap"),

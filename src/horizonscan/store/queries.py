@@ -218,6 +218,8 @@ def event_where(conn: Connection, f: Filter, scope: Scope, side: str | None = No
         w.append(_in(E.target_country, f.target_countries))
     if f.place_countries:
         w.append(_in(E.place_country, f.place_countries))
+    if f.involving:
+        w.append(sa.or_(_in(E.source_country, f.involving), _in(E.target_country, f.involving), _in(E.place_country, f.involving)))
     if f.near is not None:
         w.append(near_clause(conn, E.place_lat, E.place_lon, f.near))
     if f.bbox is not None:
