@@ -40,11 +40,63 @@
     el.replaceChildren(p);
   }
 
+  // world-atlas keeps shapes whole across the antimeridian (d3 cuts them while projecting),
+  // but ECharts draws longitude and latitude as a plane: a ring stepping from 179.9 to
+  // -179.9 (Russia's Chukotka, Fiji, Antarctica) paints a stripe across the whole map.
+  // Such rings are made continuous, closed along the pole if they circle it, and drawn
+  // twice, once on each side of the map, each clamped to [-180, 180].
+  function unwrapRing(ring) {
+    const out = [[ring[0][0], ring[0][1]]];
+    for (let i = 1; i < ring.length; i++) {
+      const prev = out[i - 1][0];
+      let lon = ring[i][0];
+      while (lon - prev > 180) lon -= 360;
+      while (lon - prev < -180) lon += 360;
+      out.push([lon, ring[i][1]]);
+    }
+    const drift = out[out.length - 1][0] - out[0][0];
+    if (Math.abs(drift) > 180) {  // circles a pole: go down to it and back along the map's edge
+      const pole = out.reduce((sum, p) => sum + p[1], 0) < 0 ? -90 : 90;
+      out.push([out[out.length - 1][0], pole], [out[0][0], pole], [out[0][0], out[0][1]]);
+    }
+    return out;
+  }
+
+  // A step of more than half the globe, except along a pole (the map's own edge).
+  function crosses(ring) {
+    return ring.some((p, i) => i > 0 && Math.abs(p[0] - ring[i - 1][0]) > 180 && !(Math.abs(p[1]) >= 90 && Math.abs(ring[i - 1][1]) >= 90));
+  }
+
+  function cutPolygon(rings) {
+    if (!rings.some(crosses)) return [rings];
+    const parts = rings.map(unwrapRing);
+    let min = Infinity, max = -Infinity;
+    for (const ring of parts) for (const p of ring) { min = Math.min(min, p[0]); max = Math.max(max, p[0]); }
+    const shifts = [0];
+    if (max > 180) shifts.push(-360);
+    if (min < -180) shifts.push(360);
+    return shifts.map((shift) => parts.map((ring) => ring.map(([lon, lat]) => [Math.max(-180, Math.min(180, lon + shift)), lat])));
+  }
+
+  function cutAtAntimeridian(collection) {
+    for (const f of collection.features) {
+      const g = f.geometry;
+      if (!g) continue;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : null;
+      if (!polygons) continue;
+      const cut = polygons.flatMap(cutPolygon);
+      f.geometry = cut.length === 1 ? { type: "Polygon", coordinates: cut[0] } : { type: "MultiPolygon", coordinates: cut };
+    }
+    return collection;
+  }
+
   let worldLoaded = null;
   function loadWorld() {
     if (!worldLoaded) {
       worldLoaded = getJSON("/static/vendor/countries-110m.json").then((topo) => {
-        echarts.registerMap("world", topojson.feature(topo, topo.objects.countries));
+        const world = cutAtAntimeridian(topojson.feature(topo, topo.objects.countries));
+        window.hsWorld = world;  // read by the browser test
+        echarts.registerMap("world", world);
       });
     }
     return worldLoaded;
