@@ -44,7 +44,7 @@
   // but ECharts draws longitude and latitude as a plane: a ring stepping from 179.9 to
   // -179.9 (Russia's Chukotka, Fiji, Antarctica) paints a stripe across the whole map.
   // Such rings are made continuous, closed along the pole if they circle it, and drawn
-  // twice, once on each side of the map, each clamped to [-180, 180].
+  // twice, once on each side of the map, each clipped to [-180, 180].
   function unwrapRing(ring) {
     const out = [[ring[0][0], ring[0][1]]];
     for (let i = 1; i < ring.length; i++) {
@@ -75,7 +75,31 @@
     const shifts = [0];
     if (max > 180) shifts.push(-360);
     if (min < -180) shifts.push(360);
-    return shifts.map((shift) => parts.map((ring) => ring.map(([lon, lat]) => [Math.max(-180, Math.min(180, lon + shift)), lat])));
+    return shifts.map((shift) => parts.map((ring) => clipRing(ring.map(([lon, lat]) => [lon + shift, lat]))))
+      .map((poly) => poly.filter((ring) => ring.length >= 4))
+      .filter((poly) => poly.length && poly[0].length >= 4);
+  }
+
+  // Sutherland–Hodgman clipping of a ring to -180 <= lon <= 180 (a strip is convex), so
+  // the part of a shape beyond the edge is cut off where it crosses, not squashed onto it.
+  function clipRing(ring) {
+    let out = ring;
+    for (const [edge, inside] of [[180, (x) => x <= 180], [-180, (x) => x >= -180]]) {
+      const input = out;
+      out = [];
+      for (let i = 0; i < input.length; i++) {
+        const cur = input[i], prev = input[(i + input.length - 1) % input.length];
+        const cross = () => [edge, prev[1] + (cur[1] - prev[1]) * (edge - prev[0]) / (cur[0] - prev[0])];
+        if (inside(cur[0])) {
+          if (!inside(prev[0])) out.push(cross());
+          out.push(cur);
+        } else if (inside(prev[0])) {
+          out.push(cross());
+        }
+      }
+    }
+    if (out.length && (out[0][0] !== out[out.length - 1][0] || out[0][1] !== out[out.length - 1][1])) out.push(out[0].slice());
+    return out;
   }
 
   function cutAtAntimeridian(collection) {
