@@ -243,7 +243,7 @@ def new_since(
     title = f"new since {res.since} (to {res.until}; baseline {res.baseline_from} to {res.baseline_to})"
     _tabular(rows, ["kind", "key", "label", "status", "recent", "baseline", "expected", "ratio"], format, output, title, res.to_dict())
     if res.note and format == "table":
-        console.print(f"nothing new: {res.note}", highlight=False)
+        console.print(f"nothing new: {res.note}", highlight=False, soft_wrap=True)
 
 
 @app.command()

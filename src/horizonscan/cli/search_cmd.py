@@ -190,7 +190,7 @@ def show(
         print_table(t, "json")
     if hidden_actors or hidden_places:
         console.print(f"[dim]{hidden_actors} actor and {hidden_places} place mentions not resolved to a known actor or place "
-                      "are hidden (--all-mentions shows them)[/]", highlight=False)
+                      "are hidden (--all-mentions shows them)[/]", highlight=False, soft_wrap=True)
     if doc.dates:
         t = Table(title=f"dates ({len(doc.dates)})")
         for col in ("text", "value", "precision"):
