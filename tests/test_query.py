@@ -17,6 +17,7 @@ import sqlalchemy as sa
 
 from horizonscan import query as q
 from horizonscan.ingest.normalise import clean_text, content_id
+from horizonscan.query.api import period_of, period_start, periods_between
 from horizonscan.query.errors import ValidationError
 from horizonscan.records import (
     Analysis, Document, Event, EventActor, EventDate, EventPlace, Found, Mention, PlaceMention, Theme,
@@ -260,11 +261,18 @@ def test_facets_and_timeline(store: Store) -> None:
     (langs,) = q.facets(store, q.make_filter(date_from="2021"), fields=["language"], target="documents")
     assert [(v.value, v.count) for v in langs.values] == [("en", 5)]
     tl = q.timeline(store, q.make_filter(date_from="2020", date_to="2020"), granularity="month")
-    assert [(p.period, p.count) for p in tl.points] == [("2020-03", 1), ("2020-05", 1), ("2020-11", 1)]
+    assert [(p.period, p.count) for p in tl.points if p.count] == [("2020-03", 1), ("2020-05", 1), ("2020-11", 1)]
+    # Empty months between the first and the last are listed with 0: a chart keeps time's true spacing.
+    assert [p.period for p in tl.points] == [f"2020-{m:02d}" for m in range(3, 12)]
+    assert sum(p.count for p in tl.points) == 3
+    gaps = q.timeline(store, q.make_filter(date_from="2020", date_to="2020"), granularity="month", fill=False)
+    assert [p.period for p in gaps.points] == ["2020-03", "2020-05", "2020-11"]
     assert tl.coarser == 1 and tl.undated == 0  # the "2020" CONSULT is not in any month
     by = q.timeline(store, granularity="year", by="type", top_keys=2)
     assert by.keys == ("AID", "CONSULT", "(other)")
     assert ("2021", "AID", 2) in [(p.period, p.key, p.count) for p in by.points]
+    # every split value has a point in every period, 0 where it has no event
+    assert len(by.points) == len({p.period for p in by.points}) * len(by.keys)
     assert by.undated == 1 and by.coarser == 0
     weeks = q.timeline(store, q.make_filter(type="AID"), granularity="week")
     assert [p.period for p in weeks.points] == ["2020-W18"]
@@ -296,6 +304,8 @@ def test_new_since(store: Store) -> None:
     assert got[("actor", "USA")].recent == 1 if ("actor", "USA") in got else True
     assert ("actor", "CHN") not in got or got[("actor", "CHN")].ratio >= 3
     assert res.baseline_from == "2020-01-18" and res.baseline_to == "2021-05-31"
+    assert res.note is None  # a note only explains an empty answer
+    assert q.corpus_end(store, today=date(2026, 12, 8)) == date(2021, 6, 28)  # three originals within 30 days
     strict = q.new_since(store, "2021-06-01", until="2021-06-30", baseline_days=365, min_count=1, kinds=["event_type"])
     assert {i.key for i in strict.items} >= {"ACCUSE", "REJECT"}
     assert all(i.status == "new" for i in strict.items if i.key in ("ACCUSE", "REJECT"))
@@ -372,6 +382,17 @@ def test_actor_on_either_side_split(store: Store) -> None:
         assert a.count == sum(a.id in (e.source_actor_id, e.target_actor_id) for e in everything)
 
 
+def test_periods_between_fills_every_granularity() -> None:
+    assert periods_between("2013-09", "2014-05", "month") == [
+        "2013-09", "2013-10", "2013-11", "2013-12", "2014-01", "2014-02", "2014-03", "2014-04", "2014-05"]
+    assert periods_between("2019-Q4", "2020-Q2", "quarter") == ["2019-Q4", "2020-Q1", "2020-Q2"]
+    assert periods_between("2020-W52", "2021-W02", "week") == ["2020-W52", "2020-W53", "2021-W01", "2021-W02"]
+    assert periods_between("2020-02-28", "2020-03-01", "day") == ["2020-02-28", "2020-02-29", "2020-03-01"]
+    assert periods_between("2018", "2020", "year") == ["2018", "2019", "2020"]
+    for g, label in (("week", "2021-W01"), ("month", "2021-07"), ("quarter", "2021-Q3"), ("year", "2021")):
+        assert period_of(period_start(label).isoformat(), g) == label
+
+
 def test_weekly_timeline_matches_python(store: Store) -> None:
     """Weekly timelines (grouped by day in SQL, folded into ISO weeks in Python) agree with
     the ISO weeks of the events listed, on both actor-filter paths and with a split."""
@@ -393,7 +414,7 @@ def test_weekly_timeline_matches_python(store: Store) -> None:
                     cell = (f"{y}-W{w:02d}", e.type if by else None)
                     cells[cell] = cells.get(cell, 0) + 1
             tl = q.timeline(store, f, granularity="week", by=by, top_keys=50)
-            assert {(p.period, p.key): p.count for p in tl.points} == cells, (fields, by)
+            assert {(p.period, p.key): p.count for p in tl.points if p.count} == cells, (fields, by)
             assert (tl.coarser, tl.undated) == (coarser, undated), (fields, by)
 
 

@@ -54,6 +54,12 @@ def test_core_properties() -> None:
     assert doc.published.value == "2020-04-02T09:30:00+00:00" and doc.published.how == "docx:core-created"
 
 
+def test_stated_date_wins_over_core_created() -> None:
+    created = dt.datetime(2026, 12, 7, 9, 30, tzinfo=dt.timezone.utc)
+    (doc,) = read(make_docx(created=created, heading="Published 3 March 2021"), origin())
+    assert doc.published.value == "2021-03-03" and doc.published.how == "text:dateline"
+
+
 def test_title_style_when_no_core_title_and_template_defaults_ignored() -> None:
     (doc,) = read(make_docx(), origin())
     assert doc.title.value == "Aid convoy reaches Bishkek" and doc.title.how == "docx:title-style"

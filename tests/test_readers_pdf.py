@@ -93,6 +93,13 @@ def test_file_name_titles_are_ignored_for_the_text_title() -> None:
     assert doc.title.value == "Aid and loans in Central Asia" and doc.title.how.startswith("text:")
 
 
+def test_stated_date_wins_over_the_files_creation_date() -> None:
+    """A 2021 article printed to PDF today: the file says today, the text says 2021."""
+    lines = ["Loan for a road in Kyrgyzstan", "Published 15 May 2021", "China lent money for a road linking Bishkek with the south."]
+    (doc,) = read(make_pdf(lines, {"CreationDate": "D:20261207093000Z"}), origin())
+    assert doc.published.value == "2021-05-15" and doc.published.how == "text:dateline"
+
+
 def test_date_line_when_metadata_has_none() -> None:
     (doc,) = read(make_pdf(["Field note on a Chinese-built dam", "Published 12 May 2022", "The dam on the river is nearly complete, officials say."]), origin())
     assert doc.published.value == "2022-05-12" and doc.published.how == "text:dateline"

@@ -113,6 +113,49 @@ def test_near_duplicate_linked_to_original(store_url: str) -> None:
     store.close()
 
 
+def test_near_duplicate_never_dated_after_its_original(store_url: str) -> None:
+    """A reprint dated the day it was printed takes its original's date; an earlier or
+    same date on a copy, and any date on an unrelated document, are kept."""
+    store = open_store(store_url)
+    original = make_doc(STORY, title="Original", published="2021-05-15")
+    store.write(original, None, "o")
+    printed = make_doc(STORY + " (Printed.)", title="Printed today", published="2026-12-07T09:30:00+00:00")
+    undated = make_doc(STORY + " (Undated copy.)", title="Undated", published=None)
+    earlier = make_doc(STORY + " (Wire copy.)", title="Wire", published="2021-05-14")
+    for doc in (printed, undated, earlier):
+        assert store.write(doc, None, doc.title.value or "").near_duplicate_of == original.id
+    got = {d.id: (d.published, d.provenance.get("published")) for d in (store.document(x.id) for x in (printed, undated, earlier)) if d}
+    assert got[printed.id] == ("2021-05-15", f"near-duplicate:{original.id}")
+    assert got[undated.id] == ("2021-05-15", f"near-duplicate:{original.id}")
+    assert got[earlier.id] == ("2021-05-14", "test")
+    # the latest published day of the store is the original's, not the reprint's
+    assert q.find_documents(store, None, sort="-date", limit=1, ).items[0].published_start == "2021-05-15"
+    store.close()
+
+
+def test_corpus_end_ignores_a_stray_late_date(store_url: str) -> None:
+    """The dashboard's "last month of the corpus" ends where documents are dense, not at a
+    lone late date; an empty new-since answer says why it is empty."""
+    from datetime import date
+
+    store = open_store(store_url)
+    topics = ["a rail link in Kazakhstan", "a loan to Kyrgyzstan", "a power plant in Uzbekistan", "a port in Sri Lanka",
+              "a hospital in Nepal"]
+    days = ["2021-04-20", "2021-05-02", "2021-05-15", "2026-11-30", "2031-01-01"]
+    for n, (topic, day) in enumerate(zip(topics, days)):
+        text = f"Report {n} on {topic}. " + " ".join(f"Paragraph {n}.{k} discusses {topic} in its own words." for k in range(12))
+        store.write(make_doc(text, title=f"Report {n}", published=day), None, f"r{n}")
+    assert q.corpus_end(store, today=date(2026, 12, 8)) == date(2021, 5, 15)
+    assert q.corpus_end(store, today=date(2026, 12, 8), window_days=3000) == date(2026, 11, 30)
+    empty = q.new_since(store, "2022-01-01", until="2022-12-31")
+    assert not empty.items and empty.note and "no documents published from 2022-01-01 to 2022-12-31" in empty.note
+    assert "2031-01-01" in empty.note  # the newest date, so the user sees what the store holds
+    quiet = q.new_since(store, "2021-05-01", until="2021-05-31", min_count=50)
+    assert not quiet.items and quiet.note and quiet.note.startswith("2 document(s) from 2021-05-01 to 2021-05-31 and 1 in the baseline")
+    assert "--min-count" in quiet.note
+    store.close()
+
+
 def test_search_ranking_snippets_and_filters(store_url: str) -> None:
     store = open_store(store_url)
     a = make_doc(STORY, title="Amity in Nepal", published="2015-05-01")

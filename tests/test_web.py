@@ -146,6 +146,25 @@ def test_pages_render_for_a_reader(app: Any, fx: WebFixture) -> None:
     assert c.get("/collections").status_code == 403
 
 
+def test_country_page_is_the_country(app: Any) -> None:
+    """/places/KGZ is Kyrgyzstan (not its capital); a country's page holds the events it
+    takes part in anywhere, not only those placed in one of its towns."""
+    c = client_as(app, "reader")
+    kgz = c.get("/places/KGZ")
+    assert kgz.status_code == 200 and "<h1>Kyrgyzstan</h1>" in kgz.text and "<title>Kyrgyzstan" in kgz.text
+    assert "2 events in Kyrgyzstan" in kgz.text and "places: Bishkek" in kgz.text
+    # China is the source of the Bishkek events and the target of the Almaty protests; none happened in China
+    chn = c.get("/places/CHN")
+    assert chn.status_code == 200 and "<h1>China</h1>" in chn.text and "4 events in China" in chn.text
+    assert 'href="/events?involving=CHN"' in chn.text
+    api = c.get("/api/v1/places/CHN").json()
+    assert api["name"] == "China" and api["events"] == 4
+    assert c.get("/api/v1/events/count", params={"involving": "CHN"}).json()["count"] == 4
+    assert c.get("/places/TCD").status_code == 404  # the reader sees no event of Chad
+    # a point keeps its place name
+    assert "<h1>Bishkek</h1>" in c.get("/places/42.8700,74.5900").text
+
+
 def test_search_highlights_and_hides_foreign_hits(app: Any) -> None:
     reader = client_as(app, "reader")
     r = reader.get("/search", params={"q": "humanitarian"})

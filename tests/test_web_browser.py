@@ -103,7 +103,13 @@ def _chart(page: Any, chart_id: str) -> dict[str, Any]:
         """(id) => {
             const chart = window.hsCharts[id];
             const series = chart.getOption().series;
-            const items = series.reduce((n, s) => n + (s.data || []).filter((v) => v !== 0).length, 0);
+            // data items are numbers, or {name, value: [x, y(, size)]}; a timeline's filled
+            // empty periods ([time, 0]) are not items
+            const shown = (v) => {
+                const x = v && typeof v === 'object' && !Array.isArray(v) ? v.value : v;
+                return Array.isArray(x) ? x.length > 2 || x[1] !== 0 : x !== 0;
+            };
+            const items = series.reduce((n, s) => n + (s.data || []).filter(shown).length, 0);
             const canvas = document.querySelector('#' + id + ' canvas');
             const ctx = canvas.getContext('2d');
             const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
@@ -269,3 +275,81 @@ def test_event_link_opens_the_sentence_highlighted_and_in_view(server: Served, b
     # the document's own event list links to the same highlight
     side = page.locator(".events-side a.to-sentence").first
     assert side.get_attribute("href").startswith("?hl=")
+
+
+def _sign_in(page: Any, base: str) -> None:
+    page.goto(f"{base}/login")
+    page.fill("#username", "editor")
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_timeline_map_and_country_page_tell_the_truth(server: Served, browser: Any) -> None:
+    """The monthly timeline keeps the demo corpus's gaps (2013-09 … 2014-05 are eight
+    months apart, not neighbours) on a time axis; the world map has no shape stepping
+    across the antimeridian (the horizontal stripes); /places/KGZ is Kyrgyzstan."""
+    base = server.base
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    _sign_in(page, base)
+
+    page.goto(f"{base}/events")
+    _chart(page, "events-timeline")
+    api = page.evaluate("() => fetch('/api/v1/timeline?granularity=month').then((r) => r.json())")
+    periods = [p["period"] for p in api["points"]]
+    assert any(p["count"] == 0 for p in api["points"]), "the demo corpus has empty months between its events"
+    from horizonscan.query.api import periods_between
+
+    assert periods == periods_between(periods[0], periods[-1], "month")  # every month, gaps as 0
+    axis = page.evaluate("() => window.hsCharts['events-timeline'].getOption().xAxis[0].type")
+    assert axis == "time"
+    # on screen, bars a year apart are twelve times as far apart as bars a month apart
+    xs = page.evaluate(
+        """(labels) => {
+            const chart = window.hsCharts['events-timeline'];
+            return labels.map((l) => chart.convertToPixel({xAxisIndex: 0}, Date.UTC(+l.slice(0, 4), +l.slice(5, 7) - 1, 1)));
+        }""",
+        [periods[0], periods[1], periods[12]],
+    )
+    month, year = xs[1] - xs[0], xs[2] - xs[0]
+    assert month > 0 and 11 < year / month < 13, xs
+    _shot(page, "10-timeline-gaps")
+
+    page.goto(f"{base}/")
+    _chart(page, "dash-map")
+    stripes = page.evaluate(
+        """() => {
+            const out = [];
+            for (const f of window.hsWorld.features) {
+                const g = f.geometry;
+                const polys = g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
+                for (const poly of polys) for (const ring of poly) for (let i = 1; i < ring.length; i++) {
+                    const [a, b] = [ring[i - 1], ring[i]];
+                    if (Math.abs(a[0] - b[0]) > 180 && !(Math.abs(a[1]) >= 90 && Math.abs(b[1]) >= 90)) out.push(f.properties.name);
+                }
+            }
+            return out;
+        }"""
+    )
+    assert stripes == [], stripes
+    names = page.evaluate("() => window.hsWorld.features.map((f) => f.properties.name)")
+    assert {"Russia", "Fiji", "Antarctica"} <= set(names)  # cut, not dropped
+    page.locator("#dash-map").screenshot(path=str(ARTIFACTS / "11-world-map.png"))
+
+    page.goto(f"{base}/places/KGZ")
+    assert page.inner_text("h1").strip() == "Kyrgyzstan" and page.title().startswith("Kyrgyzstan")  # not "Bishkek"
+    kgz = page.evaluate("() => fetch('/api/v1/events/count?involving=KGZ').then((r) => r.json())")["count"]
+    assert kgz >= 1 and f"{kgz} events in Kyrgyzstan" in page.inner_text("main")
+    _chart(page, "place-map")
+    _shot(page, "12-country-page")
+    # China acts in most demo events, none placed in China: its page holds them all
+    listed = page.evaluate("() => fetch('/api/v1/events/count?involving=CHN').then((r) => r.json())")["count"]
+    placed = page.evaluate("() => fetch('/api/v1/events/count?place_country=CHN').then((r) => r.json())")["count"]
+    assert listed > placed
+    page.goto(f"{base}/places/CHN")
+    assert page.inner_text("h1").strip() == "China" and f"{listed} events in China" in page.inner_text("main")
+    assert page.locator(".events-table tbody tr").count() == min(listed, 30)
+    _shot(page, "13-country-page-china")
+    assert errors == [], errors

@@ -42,4 +42,4 @@ def _global(
 
 
 # Registration: each module adds its commands to ``app``.
-from . import analyse_cmd, batch_cmd, db_cmd, delete_cmd, eval_cmd, events_cmd, ingest_cmd, query_cmd, reanalyse_cmd, search_cmd, web_cmd  # noqa: E402,F401
+from . import analyse_cmd, batch_cmd, db_cmd, delete_cmd, documents_cmd, eval_cmd, events_cmd, ingest_cmd, query_cmd, reanalyse_cmd, search_cmd, web_cmd  # noqa: E402,F401

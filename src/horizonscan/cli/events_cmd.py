@@ -7,7 +7,7 @@ from typing import Any
 import typer
 
 from .app import app
-from .common import console, fail, open_store_or_exit
+from .common import fail, open_store_or_exit, print_table
 from .filter_options import ALL, with_filter
 
 FORMATS = ("table", "csv", "json", "tsv", "geojson")
@@ -23,6 +23,8 @@ def events(
     """List coded events (who did what to whom, where and when).
 
     Example: horizonscan events --type AID --source-country CHN --target-country central-asia --from 2015 --format tsv > aid.tsv
+
+    Example: horizonscan events --document 3fa9c2e1b0d4a7c8 (the events coded in one document, copies included)
     """
     from rich.markup import escape
     from rich.table import Table
@@ -58,4 +60,4 @@ def events(
             tgt = f"{escape(e.target_text or '')} [dim]{e.target_actor_id or e.target_country or ''}[/]"
             sentence = " ".join(e.sentence.split())
             table.add_row(e.date_value or "", kind, src, tgt, escape(e.place_text or ""), escape(sentence[:160] + ("…" if len(sentence) > 160 else "")))
-        console.print(table)
+        print_table(table, "tsv, csv or json")

@@ -31,6 +31,7 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "source_country": (Optional[str], typer.Option(None, "--source-country", help="ISO-3 code(s) or group(s) of the source, e.g. CHN.")),
     "target_country": (Optional[str], typer.Option(None, "--target-country", help="ISO-3 code(s) or group(s) of the target.")),
     "region": (Optional[str], typer.Option(None, "--region", "--place", "-p", help="Country or group of the event's place, e.g. central-asia, m49:143, KAZ.")),
+    "involving": (Optional[str], typer.Option(None, "--involving", help="Country or group taking part as source, target or place, e.g. KGZ.")),
     "near": (Optional[str], typer.Option(None, "--near", help="Places within a radius: LAT,LON,KM, e.g. 42.87,74.59,100.")),
     "bbox": (Optional[str], typer.Option(None, "--bbox", help="Places in a box: SOUTH,WEST,NORTH,EAST.")),
     "date_from": (Optional[str], typer.Option(None, "--from", help="Dates on or after (YYYY, YYYY-MM, YYYY-Qn or YYYY-MM-DD).")),
@@ -43,12 +44,15 @@ OPTIONS: dict[str, tuple[Any, Any]] = {
     "include_negated": (bool, typer.Option(False, "--include-negated", help="Also count negated events (did not send ...).")),
     "include_hypothetical": (bool, typer.Option(False, "--include-hypothetical", help="Also count hypothetical events (may send ...).")),
     "include_duplicates": (bool, typer.Option(False, "--duplicates", help="Include near-duplicate copies of documents.")),
+    "document": (Optional[str], typer.Option(None, "--document", "-d", help="Only events of these document id(s), comma-separated (from `horizonscan documents`).")),
 }
 
 # Every field: for event lists, timelines and networks.
 ALL = tuple(OPTIONS)
 # Document-level fields only (the new-since window counts documents' mentions).
 DOCUMENT = ("language", "source", "theme", "include_duplicates")
+# Fields of a document listing: published date, mentioned actor, language, source, theme.
+DOCUMENT_LIST = ("date_from", "date_to", "date_rule", "actor") + DOCUMENT
 
 
 def build_filter(raw: dict[str, Any]) -> Any:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional, Sequence
 import typer
 
 from .app import app
-from .common import console, fail, open_store_or_exit
+from .common import console, fail, open_store_or_exit, print_table
 from .db_cmd import db_app
 from .filter_options import ALL, DOCUMENT, with_filter
 
@@ -72,7 +72,7 @@ def _tabular(rows: list[dict[str, Any]], columns: Sequence[str], format: str, ou
             table.add_column(col, overflow="fold")
         for r in rows:
             table.add_row(*(escape("" if r.get(c) is None else f"{r[c]:g}" if isinstance(r[c], float) else str(r[c])) for c in columns))
-        console.print(table)
+        print_table(table, "csv or json")
 
 
 TABULAR = ("table", "csv", "json", "parquet")
@@ -242,6 +242,8 @@ def new_since(
     rows = [i.to_dict() for i in res.items]
     title = f"new since {res.since} (to {res.until}; baseline {res.baseline_from} to {res.baseline_to})"
     _tabular(rows, ["kind", "key", "label", "status", "recent", "baseline", "expected", "ratio"], format, output, title, res.to_dict())
+    if res.note and format == "table":
+        console.print(f"nothing new: {res.note}", highlight=False, soft_wrap=True)
 
 
 @app.command()

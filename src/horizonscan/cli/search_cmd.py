@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from .app import app
-from .common import console, fail, open_store_or_exit
+from .common import console, fail, open_store_or_exit, print_table
 
 def styled_snippet(snippet: str) -> str:
     from rich.markup import escape
@@ -63,6 +63,65 @@ def search(
         console.print("   " + styled_snippet(h.snippet.replace("\n", " ")), highlight=False)
 
 
+def _forms(texts: list[str], most: int = 4) -> str:
+    """The distinct written forms, most frequent first."""
+    counts: dict[str, int] = {}
+    for t in texts:
+        t = " ".join(t.split())
+        counts[t] = counts.get(t, 0) + 1
+    ranked = sorted(counts, key=lambda t: (-counts[t], t))
+    return ", ".join(ranked[:most]) + (f" (+{len(ranked) - most})" if len(ranked) > most else "")
+
+
+def _ranked(groups: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+    out = []
+    for g in groups.values():
+        g["forms"] = _forms(g.pop("texts"))
+        out.append(g)
+    return sorted(out, key=lambda g: (-g["count"], str(g["key"])))
+
+
+def group_mentions(mentions: list[dict[str, Any]], include_unresolved: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Actor mentions grouped by resolved actor (else country), most mentioned first, and
+    how many unresolved mentions were left out (grouped by their text when included)."""
+    groups: dict[Any, dict[str, Any]] = {}
+    hidden = 0
+    for m in mentions:
+        if m.get("actor_id"):
+            key = m["actor_id"]
+        elif m.get("country"):
+            key = m["country"]
+        elif include_unresolved:
+            key = f"? {' '.join(m['text'].split())} ({m['label']})"
+        else:
+            hidden += 1
+            continue
+        g = groups.setdefault(key, {"key": key, "name": None, "kind": m.get("kind"), "country": m.get("country"), "count": 0, "texts": []})
+        g["count"] += 1
+        g["texts"].append(m["text"])
+        g["name"] = g["name"] or m.get("name")
+    return _ranked(groups), hidden
+
+
+def group_places(places: list[dict[str, Any]], include_unresolved: bool = False) -> tuple[list[dict[str, Any]], int]:
+    """Place mentions grouped by the place they resolve to (GeoNames id, else name and
+    country), and how many unresolved ones were left out."""
+    groups: dict[Any, dict[str, Any]] = {}
+    hidden = 0
+    for p in places:
+        resolved = p.get("geonames_id") is not None or p.get("lat") is not None
+        if not resolved and not include_unresolved:
+            hidden += 1
+            continue
+        key = p.get("geonames_id") or (p.get("name") or " ".join(p["text"].split()), p.get("country"), resolved)
+        g = groups.setdefault(key, {"key": key, "name": p.get("name") or (p["text"] if resolved else f"? {p['text']}"),
+                                    "country": p.get("country"), "lat": p.get("lat"), "lon": p.get("lon"),
+                                    "feature": p.get("feature"), "count": 0, "texts": []})
+        g["count"] += 1
+        g["texts"].append(p["text"])
+    return _ranked(groups), hidden
+
+
 def _esc(text: str) -> str:
     from rich.markup import escape
 
@@ -73,10 +132,17 @@ def _esc(text: str) -> str:
 def show(
     doc_id: str = typer.Argument(..., help="Document id (or a unique prefix of at least 6 characters)."),
     format: str = typer.Option("text", "--format", "-f", help="text or json."),
+    all_mentions: bool = typer.Option(False, "--all-mentions", help="Also list names not resolved to a known actor or place."),
 ) -> None:
     """Show one document with its metadata, provenance and analysis.
 
+    Actors and places are grouped by what they resolve to, with counts and the forms
+    written; names resolved to nothing are hidden unless --all-mentions is given
+    (--format json always has every mention).
+
     Example: horizonscan show 3fa9c2e1b0d4a7c8
+
+    Example: horizonscan show 3fa9c2 --all-mentions
     """
     from rich.panel import Panel
     from rich.table import Table
@@ -103,31 +169,39 @@ def show(
     console.print(meta)
     text = doc.text if len(doc.text) < 4000 else doc.text[:4000] + "…"
     console.print(Panel(_esc(text), title="text"))
-    if doc.mentions:
-        t = Table(title=f"actors ({len(doc.mentions)})")
-        for col in ("text", "label", "actor_id", "country"):
-            t.add_column(col)
-        for m in doc.mentions[:200]:
-            t.add_row(_esc(m["text"]), m["label"], m["actor_id"] or "", m["country"] or "")
-        console.print(t)
-    if doc.places:
-        t = Table(title=f"places ({len(doc.places)})")
-        for col in ("text", "country", "lat", "lon", "feature"):
-            t.add_column(col)
-        for p in doc.places[:200]:
-            t.add_row(_esc(p["text"]), p["country"] or "", f"{p['lat']:.3f}" if p["lat"] is not None else "", f"{p['lon']:.3f}" if p["lon"] is not None else "", p["feature"] or "")
-        console.print(t)
+    # Mentions grouped by what they resolve to, so a document naming China forty times
+    # shows one row with a count; unresolved names (often extraction noise) only on request.
+    actors_seen, hidden_actors = group_mentions(doc.mentions, all_mentions)
+    if actors_seen:
+        t = Table(title=f"actors ({len(actors_seen)} from {len(doc.mentions) - hidden_actors} mentions)")
+        for col in ("actor", "name", "kind", "country", "mentions", "as written"):
+            t.add_column(col, overflow="fold")
+        for g in actors_seen[:200]:
+            t.add_row(_esc(g["key"]), _esc(g["name"] or ""), g["kind"] or "", g["country"] or "", str(g["count"]), _esc(g["forms"]))
+        print_table(t, "json")
+    places_seen, hidden_places = group_places(doc.places, all_mentions)
+    if places_seen:
+        t = Table(title=f"places ({len(places_seen)} from {len(doc.places) - hidden_places} mentions)")
+        for col in ("place", "country", "lat", "lon", "feature", "mentions", "as written"):
+            t.add_column(col, overflow="fold")
+        for g in places_seen[:200]:
+            t.add_row(_esc(g["name"] or ""), g["country"] or "", f"{g['lat']:.3f}" if g["lat"] is not None else "",
+                      f"{g['lon']:.3f}" if g["lon"] is not None else "", g["feature"] or "", str(g["count"]), _esc(g["forms"]))
+        print_table(t, "json")
+    if hidden_actors or hidden_places:
+        console.print(f"[dim]{hidden_actors} actor and {hidden_places} place mentions not resolved to a known actor or place "
+                      "are hidden (--all-mentions shows them)[/]", highlight=False, soft_wrap=True)
     if doc.dates:
         t = Table(title=f"dates ({len(doc.dates)})")
         for col in ("text", "value", "precision"):
             t.add_column(col)
         for d in doc.dates[:200]:
             t.add_row(_esc(d["text"]), d["value"], d["precision"])
-        console.print(t)
+        print_table(t, "json")
     if doc.events:
         t = Table(title=f"events ({len(doc.events)})")
         for col in ("type", "mode", "source", "target", "date", "sentence"):
             t.add_column(col, overflow="fold")
         for e in doc.events[:200]:
             t.add_row(e["type"], e["mode"] or "", _esc(e["source_text"] or ""), _esc(e["target_text"] or ""), e["date_value"] or "", _esc(doc.text[e["sentence_start"]:e["sentence_end"]][:160]))
-        console.print(t)
+        print_table(t, "json")

@@ -136,6 +136,20 @@ def find_published(text: str) -> Found | None:
     return Found(line.value, "text:dateline") if line else None
 
 
+def stated_or_file_date(text: str, file_date: str | None, how: str) -> Found | None:
+    """Publication date of a file: the date its text states at the top, else the file's own date.
+
+    A PDF's or a Word file's creation date says when the file was made, which for a
+    report printed to PDF today, or a 2021 article saved again, is not when the text was
+    published. A date line at the top of the text is the author's own statement, so it
+    wins; the file's date is used only when the text states none.
+    """
+    stated = find_published(text)
+    if stated is not None:
+        return stated
+    return Found(file_date, how) if file_date else None
+
+
 def to_iso(value: Any) -> str | None:
     """Normalise a metadata date (RFC 822, ISO 8601, datetime, date, struct_time) to ISO 8601.
 

@@ -11,7 +11,9 @@ records (``horizonscan.query.records``). See docs/query.md.
 """
 
 from .api import (
+    corpus_end,
     count_events,
+    country_name,
     cooccurrence,
     facets,
     find_documents,
@@ -32,7 +34,9 @@ __all__ = [
     "QueryTimeout",
     "ValidationError",
     "cooccurrence",
+    "corpus_end",
     "count_events",
+    "country_name",
     "facets",
     "find_documents",
     "find_events",

@@ -17,7 +17,7 @@ from sqlalchemy.engine import Engine
 
 from ..store import queries as sq
 from . import cursor as cur
-from .dates import parse, span_class
+from .dates import date_range, parse, span_class
 from .errors import BAD_DATE, BAD_LIMIT, BAD_VALUE, UNKNOWN_FIELD, invalid
 from .filters import DOCUMENT_FIELDS, Filter, check_document_filter
 from .records import (
@@ -252,15 +252,53 @@ def period_of(day: str, granularity: str) -> str:
     return day
 
 
+def period_start(period: str) -> dt.date:
+    """First day of the bucket labelled ``period`` (the inverse of ``period_of``)."""
+    if "-W" in period:
+        year, week = period.split("-W")
+        return dt.date.fromisocalendar(int(year), int(week), 1)
+    if "-Q" in period:
+        year, quarter = period.split("-Q")
+        return dt.date(int(year), 3 * (int(quarter) - 1) + 1, 1)
+    if len(period) == 4:
+        return dt.date(int(period), 1, 1)
+    if len(period) == 7:
+        return dt.date(int(period[:4]), int(period[5:7]), 1)
+    return dt.date.fromisoformat(period)
+
+
+def _next_start(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "day":
+        return day + dt.timedelta(days=1)
+    if granularity == "week":
+        return day + dt.timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[granularity]
+    m = day.month - 1 + months
+    return dt.date(day.year + m // 12, m % 12 + 1, 1)
+
+
+def periods_between(first: str, last: str, granularity: str) -> list[str]:
+    """Every period label from ``first`` to ``last`` inclusive, gaps included."""
+    out, day, end = [], period_start(first), period_start(last)
+    while day <= end:
+        out.append(period_of(day.isoformat(), granularity))
+        day = _next_start(day, granularity)
+    return out
+
+
 def timeline(
     store: HasEngine | Engine, filter: Filter | None = None, *, granularity: str = "month", by: str | None = None,
-    top_keys: int = 10, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
+    top_keys: int = 10, fill: bool = True, scope: Scope = None, timeout_ms: int = DEFAULT_TIMEOUT_MS,
 ) -> Timeline:
     """Event counts per period, optionally split by a facet (top ``top_keys`` values, rest "(other)").
 
     An event is counted in a bucket only if its date is at least as fine as the
     bucket (a "2020" event is in the 2020 year bucket, not in any month); the others
     are reported as ``coarser``, undated ones as ``undated``.
+
+    With ``fill`` (the default) every period between the first and the last one with
+    events is listed, empty ones with a count of 0 (for each split value), so a chart
+    or a table of the points never closes up a gap in time.
     """
     f, granularity = _filter(filter), _choice("granularity", granularity, GRANULARITIES)
     if by is not None:
@@ -299,12 +337,25 @@ def timeline(
         k = key if key in keep else "(other)"
         merged[(period, k)] = merged.get((period, k), 0) + n
     keys = tuple(ranked[:top_keys]) + (("(other)",) if len(ranked) > top_keys else ())
+    if fill and merged:
+        known = sorted({p for p, _ in merged})
+        span = periods_between(known[0], known[-1], granularity)
+        if len(span) * max(1, len(keys)) > MAX_GROUPS:
+            raise invalid(BAD_LIMIT, f"more than {MAX_GROUPS} periods to fill; use a coarser granularity or a narrower filter")
+        for period in span:
+            for k in keys or (None,):
+                merged.setdefault((period, k), 0)
     order = {k: i for i, k in enumerate(keys)}
     points = tuple(TimelinePoint(p, k, n) for (p, k), n in sorted(merged.items(), key=lambda x: (x[0][0], order[x[0][1]])))
     return Timeline(granularity, by, points, keys, coarser, undated)
 
 
 # ---------------------------------------------------------------- networks
+
+
+def country_name(code: str) -> str | None:
+    """Common English name of an ISO-3 country code (None if unknown)."""
+    return _country_name(code)
 
 
 def _country_name(code: str) -> str | None:
@@ -414,6 +465,54 @@ def top_places(
 
 # ---------------------------------------------------------------- new since
 
+DENSE_DOCUMENTS = 3  # documents a window must hold for its last day to count as the corpus's end
+DENSE_SCAN = 5000  # newest documents examined for it
+
+
+def corpus_end(
+    store: HasEngine | Engine, *, window_days: int = 30, today: dt.date | None = None, scope: Scope = None,
+    timeout_ms: int = DEFAULT_TIMEOUT_MS,
+) -> dt.date | None:
+    """The last day of the corpus where documents are dense: the newest published day
+    whose ``window_days`` ending on it hold at least DENSE_DOCUMENTS original documents
+    (all of them, in a smaller store).
+
+    A lone document dated far after the rest (a file printed today, a wrong date) would
+    otherwise stretch "the last month of the corpus" over years. Days after ``today``
+    (default: the current date) are not publication dates at all and are skipped.
+    """
+    window_days = _int("window_days", window_days, 1, 36_600)
+    limit = (today or dt.date.today()).isoformat()
+    with _bounded(store, timeout_ms) as conn:
+        days = [dt.date.fromisoformat(d) for d in sq.latest_published_days(conn, _scope(scope), limit, DENSE_SCAN)]
+    if not days:
+        return None
+    need = min(DENSE_DOCUMENTS, len(days))
+    for i, day in enumerate(days):  # newest first: days[i + need - 1] is the need-th newest from day
+        if i + need - 1 < len(days) and (day - days[i + need - 1]).days < window_days:
+            return day
+    return days[0]
+
+
+def _why_empty(conn: Any, f: Filter, scope: Scope, start: dt.date, end: dt.date, base_from: dt.date,
+               min_count: int, min_ratio: float) -> str:
+    """One sentence on why a new-since answer has no items."""
+    doc_fields = replace(f, dates=None, actors=())
+
+    def documents(first: dt.date, last: dt.date) -> int:
+        window = replace(doc_fields, dates=date_range(first.isoformat(), last.isoformat(), "within"))
+        return sq.count_documents(conn, window, scope)
+
+    recent = documents(start, end)
+    if recent == 0:
+        last = sq.max_published(conn, scope)
+        newest = f"; the newest document is from {last}" if last else "; the store has no dated documents"
+        return f"no documents published from {start} to {end}{newest}"
+    baseline = documents(base_from, start - dt.timedelta(days=1)) if start > base_from else 0
+    return (f"{recent} document(s) from {start} to {end} and {baseline} in the baseline window before it, but no actor, "
+            f"place or event type counts at least {min_count} (--min-count) and is absent from the baseline or "
+            f"{min_ratio:g} times its baseline rate (--min-ratio)")
+
 
 def new_since(
     store: HasEngine | Engine, since: str, *, until: str | None = None, baseline_days: int | None = None,
@@ -474,10 +573,11 @@ def new_since(
                     items.append(NewItem(kind, key, _label(kind, key, label), recent, baseline, round(expected, 4),
                                          round(ratio, 4), "new" if baseline == 0 else "rising"))
         info = sq.actor_info(conn, [i.key for i in items if i.kind == "actor"])
+        note = None if items else _why_empty(conn, f, scope, start, end, base_from, min_count, min_ratio)
     items = [replace(i, label=info[i.key]["name"] or i.label) if i.kind == "actor" and i.key in info else i for i in items]
     items.sort(key=lambda i: (-i.ratio, -i.recent, i.kind, i.key))
     return NewSince(start.isoformat(), end.isoformat(), base_from.isoformat(),
-                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]))
+                    (start - dt.timedelta(days=1) if start > dt.date.min else start).isoformat(), tuple(items[:limit]), note)
 
 
 def _label(kind: str, key: str, label: str | None) -> str:

@@ -61,6 +61,7 @@ class Filter:
     source_countries: tuple[str, ...] = ()
     target_countries: tuple[str, ...] = ()
     place_countries: tuple[str, ...] = ()  # country (or region, expanded) of the event's place
+    involving: tuple[str, ...] = ()  # ISO-3 as source, target or place country (a country's page)
     near: Circle | None = None
     bbox: BBox | None = None
     dates: DateRange | None = None  # event date (events) or published date (documents)
@@ -71,6 +72,7 @@ class Filter:
     include_negated: bool = False
     include_hypothetical: bool = False
     include_duplicates: bool = False  # events/documents of near-duplicate copies
+    documents: tuple[str, ...] = ()  # events of these documents only (ids); copies included when named
 
     def used(self) -> set[str]:
         """Names of the fields that differ from the default."""
@@ -172,8 +174,9 @@ KNOWN = (
     "type", "mode", "actor", "source_actor", "target_actor", "actor_kind", "country", "source_country",
     "target_country", "place_country", "region", "near", "bbox", "date_from", "date_to", "date_rule",
     "language", "source", "theme", "min_confidence", "include_negated", "include_hypothetical",
-    "include_duplicates",
+    "include_duplicates", "document", "involving",
 )
+_DOC_ID = re.compile(r"^[0-9a-f]{16}$")
 
 
 def make_filter(**raw: Any) -> Filter:
@@ -183,7 +186,9 @@ def make_filter(**raw: Any) -> Filter:
     source_country, target_country, place_country, region (alias of
     place_country, for groups), near ("lat,lon,km"), bbox ("s,w,n,e"),
     date_from, date_to, date_rule (overlap|within), language, source, theme,
-    min_confidence, include_negated, include_hypothetical, include_duplicates.
+    min_confidence, include_negated, include_hypothetical, include_duplicates,
+    document (document ids, for events), involving (countries or groups as
+    source, target or place country: everything an event has to do with a country).
     Lists may be given as sequences or comma-separated strings. Actor fields take
     ids (``CHN``, ``igo:sco``) or the names and aliases of the topic pack's actors
     (``China``, ``Shanghai Cooperation Organisation``), resolved to ids here.
@@ -242,6 +247,13 @@ def make_filter(**raw: Any) -> Filter:
         sources = _values("source", [raw["source"]] if isinstance(raw.get("source"), str) else raw.get("source"))  # URLs may hold commas
     with _field("theme"):
         themes = tuple(t.lower() for t in _values("theme", raw.get("theme")))
+    with _field("document"):
+        docs = tuple(d.lower() for d in _values("document", raw.get("document")))
+        bad = [d for d in docs if not _DOC_ID.match(d)]
+        if bad:
+            raise invalid(BAD_VALUE, f"document {bad[0][:40]!r} is not a document id (16 hex digits, as `horizonscan documents` lists them)")
+    with _field("involving"):
+        involving = countries("involving", raw.get("involving"))
     return Filter(
         types=types,
         modes=modes,
@@ -253,6 +265,7 @@ def make_filter(**raw: Any) -> Filter:
         source_countries=parsed["source_country"],
         target_countries=parsed["target_country"],
         place_countries=tuple(sorted(set(place))),
+        involving=involving,
         near=geo["near"],
         bbox=geo["bbox"],
         dates=dates,
@@ -260,6 +273,7 @@ def make_filter(**raw: Any) -> Filter:
         sources=sources,
         themes=themes,
         min_confidence=conf,
+        documents=docs,
         **flags,
     )
 

@@ -105,7 +105,7 @@ class TimelinePoint(Record):
 class Timeline(Record):
     granularity: str
     by: str | None
-    points: tuple[TimelinePoint, ...]  # sorted by period then key; empty periods omitted
+    points: tuple[TimelinePoint, ...]  # sorted by period then key; empty periods between the first and last are 0 (unless fill=False)
     keys: tuple[str | None, ...]  # split values in order of total count
     coarser: int  # matching events whose date is coarser than the granularity (not in points)
     undated: int  # matching events without a date
@@ -179,6 +179,7 @@ class NewSince(Record):
     baseline_from: str
     baseline_to: str
     items: tuple[NewItem, ...]
+    note: str | None = None  # why nothing was found, when items is empty
 
 
 # A ranked full-text hit: the store's record, re-exported (one definition, no copying).

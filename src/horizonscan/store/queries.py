@@ -218,6 +218,8 @@ def event_where(conn: Connection, f: Filter, scope: Scope, side: str | None = No
         w.append(_in(E.target_country, f.target_countries))
     if f.place_countries:
         w.append(_in(E.place_country, f.place_countries))
+    if f.involving:
+        w.append(sa.or_(_in(E.source_country, f.involving), _in(E.target_country, f.involving), _in(E.place_country, f.involving)))
     if f.near is not None:
         w.append(near_clause(conn, E.place_lat, E.place_lon, f.near))
     if f.bbox is not None:
@@ -237,7 +239,9 @@ def event_where(conn: Connection, f: Filter, scope: Scope, side: str | None = No
         doc_conds.append(_in(D.source, f.sources))
     if doc_conds:
         w.append(E.document_id.in_(sa.select(D.id).where(*doc_conds)))
-    if not f.include_duplicates:
+    if f.documents:
+        w.append(_in(E.document_id, f.documents))
+    if not f.include_duplicates and not f.documents:  # a document asked for by id is shown even if a copy
         # few documents are copies: a small NOT IN list, found through the duplicate_of index
         # ("> ''" rather than IS NOT NULL, which SQLite answers by scanning documents)
         w.append(E.document_id.not_in(sa.select(D.id).where(D.duplicate_of > "")))
@@ -665,6 +669,17 @@ def max_published(conn: Connection, scope: Scope) -> str | None:
     if sc is not None:
         q = q.where(sc)
     return conn.execute(q).scalar()  # type: ignore[no-any-return]
+
+
+def latest_published_days(conn: Connection, scope: Scope, before: str, limit: int) -> list[str]:
+    """Published days (YYYY-MM-DD) of the newest ``limit`` originals dated on or before
+    ``before``, newest first (near-duplicate copies and undated documents left out)."""
+    q = (sa.select(D.published_start).where(D.published_start.is_not(None), D.published_start <= before, D.duplicate_of.is_(None))
+         .order_by(D.published_start.desc()).limit(limit))
+    sc = scope_clause(D.id, scope)
+    if sc is not None:
+        q = q.where(sc)
+    return [r[0] for r in conn.execute(q)]
 
 
 def window_rows(

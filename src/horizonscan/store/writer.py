@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from ..errors import StoreError
-from ..records import Analysis, Document, Event
+from ..records import Analysis, Document, Event, Found
 from . import neardup, summary
 from .accounts import DEFAULT_COLLECTION
 from .schema import (
@@ -122,6 +122,8 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
             return WriteResult("duplicate", doc_id)
         doc = replace(doc, id=doc_id)
         original, sim = _near_duplicate(conn, sig, collections) if sig is not None else (None, None)
+        if original is not None:
+            doc = _not_later_than(conn, doc, original)
         conn.execute(documents.insert().values(**_document_row(doc, analysis, original, sim)))
         add_input(conn, doc.id, input)
         for collection in sorted(set(collections)):
@@ -138,6 +140,24 @@ def write_document(engine: Engine, doc: Document, analysis: Analysis | None, inp
             write_analysis(conn, doc.id, analysis)
         summary.add_document(conn, doc.id)  # same transaction: the counts never disagree with the rows
     return WriteResult("added", doc.id, original)
+
+
+def _not_later_than(conn: Connection, doc: Document, original: str) -> Document:
+    """A near-duplicate copy dated after its original takes the original's date.
+
+    A copy of an article cannot have been written after the article; a later date on a
+    copy is the date of the copy (a file printed or saved again, a repost), and one such
+    date would stretch every "latest" window to the day of the reprint. An earlier or
+    equal date is the copy's own evidence and is kept; so is an undated original.
+    """
+    row = conn.execute(sa.select(documents.c.published, documents.c.published_start)
+                       .where(documents.c.id == original)).first()
+    if row is None or row.published_start is None:
+        return doc
+    start = iso_start(doc.published.value)
+    if start is not None and start <= row.published_start:
+        return doc
+    return replace(doc, published=Found(row.published, f"near-duplicate:{original}"))
 
 
 def _no_nul(value: Any) -> Any:

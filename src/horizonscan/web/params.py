@@ -17,7 +17,7 @@ from ..query import Filter, make_filter
 FILTER_FIELDS = (
     "type", "mode", "actor", "source_actor", "target_actor", "actor_kind", "country", "source_country",
     "target_country", "place_country", "region", "near", "bbox", "date_from", "date_to", "language", "source",
-    "theme", "min_confidence",
+    "theme", "min_confidence", "involving",
 )
 DOCUMENT_FILTER_FIELDS = ("actor", "date_from", "date_to", "language", "source", "theme")
 Text = Annotated[str | None, Query(max_length=512)]
@@ -33,13 +33,14 @@ def event_filter(
     place_country: Text = None, region: Text = None, near: Text = None, bbox: Text = None,
     date_from: Text = None, date_to: Text = None, language: Text = None, source: Text = None, theme: Text = None,
     min_confidence: Annotated[float | None, Query(ge=0, le=1)] = None,
+    involving: Annotated[str | None, Query(max_length=512, description="country as source, target or place, e.g. KGZ")] = None,
 ) -> Filter:
     """Event filter from the query string (validated by the query layer, E41x)."""
     return make_filter(**_clean(dict(
         type=type, mode=mode, actor=actor, source_actor=source_actor, target_actor=target_actor,
         actor_kind=actor_kind, country=country, source_country=source_country, target_country=target_country,
         place_country=place_country, region=region, near=near, bbox=bbox, date_from=date_from, date_to=date_to,
-        language=language, source=source, theme=theme, min_confidence=min_confidence)))
+        language=language, source=source, theme=theme, min_confidence=min_confidence, involving=involving)))
 
 
 def document_filter(

@@ -14,7 +14,7 @@ from typing import Any
 from ...errors import ReadError
 from ...records import Document, Found
 from ..build import make_document
-from ..dates import find_published, to_iso
+from ..dates import stated_or_file_date, to_iso
 from ..decode import check_input
 from ..registry import Origin, Reader, register
 from .text import guess_title
@@ -99,7 +99,7 @@ def read(data: bytes, origin: Origin) -> list[Document]:
     iso = to_iso(created)
     if iso == _TEMPLATE_CREATED:
         iso = None
-    published = Found(iso, "docx:core-created") if iso else find_published(text)
+    published = stated_or_file_date(text, iso, "docx:core-created")
     name = (meta_author or "").strip()
     author = Found(name, "docx:core") if name and name != _TEMPLATE_AUTHOR else None
     media = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

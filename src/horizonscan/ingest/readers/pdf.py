@@ -16,7 +16,7 @@ from typing import Any, Iterator
 from ...errors import ReadError
 from ...records import Document, Found
 from ..build import make_document
-from ..dates import find_published, to_iso
+from ..dates import stated_or_file_date, to_iso
 from ..decode import check_input
 from ..registry import Origin, Reader, register
 from .text import guess_title
@@ -94,7 +94,7 @@ def _read(data: bytes, origin: Origin) -> list[Document]:
     title = Found(raw_title, "pdf:info") if raw_title and not _JUNK_TITLE.match(raw_title) else guess_title(text)
     author = Found(meta["author"], "pdf:info") if meta.get("author") else None
     iso = to_iso(meta.get("created"))
-    published = Found(iso, "pdf:info-created") if iso else find_published(text)
+    published = stated_or_file_date(text, iso, "pdf:info-created")
     extra: dict[str, Any] = {"pages": len(pages)}
     return [
         make_document(

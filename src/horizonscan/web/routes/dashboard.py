@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ...query import count_events, new_since, top_actors
+from ...query import corpus_end, count_events, new_since, top_actors
 from ..app import API, page
 from ..authz import require
 from .common import cached, ctx, document_count, latest_day
@@ -18,12 +18,15 @@ router = APIRouter()
 
 def _figures(store: Any, scope: frozenset[str] | None) -> dict[str, Any]:
     latest = latest_day(store, scope)
-    since = latest - dt.timedelta(days=30) if latest else None
+    # "The last month of the corpus" ends where documents are dense, so one stray date
+    # (a reprint dated the day it was printed) cannot stretch it over years.
+    end = corpus_end(store, scope=scope)
+    since = end - dt.timedelta(days=30) if end else None
     return {
         "documents": document_count(store, scope),
         "events": count_events(store, None, scope=scope),
         "actors": top_actors(store, None, basis="events", top=10, scope=scope),
-        "fresh": new_since(store, since.isoformat(), scope=scope, min_count=1, limit=15) if since else None,
+        "fresh": new_since(store, since.isoformat(), until=end.isoformat(), scope=scope, min_count=1, limit=15) if since and end else None,
         "latest": latest,
     }
 

@@ -40,11 +40,87 @@
     el.replaceChildren(p);
   }
 
+  // world-atlas keeps shapes whole across the antimeridian (d3 cuts them while projecting),
+  // but ECharts draws longitude and latitude as a plane: a ring stepping from 179.9 to
+  // -179.9 (Russia's Chukotka, Fiji, Antarctica) paints a stripe across the whole map.
+  // Such rings are made continuous, closed along the pole if they circle it, and drawn
+  // twice, once on each side of the map, each clipped to [-180, 180].
+  function unwrapRing(ring) {
+    const out = [[ring[0][0], ring[0][1]]];
+    for (let i = 1; i < ring.length; i++) {
+      const prev = out[i - 1][0];
+      let lon = ring[i][0];
+      while (lon - prev > 180) lon -= 360;
+      while (lon - prev < -180) lon += 360;
+      out.push([lon, ring[i][1]]);
+    }
+    const drift = out[out.length - 1][0] - out[0][0];
+    if (Math.abs(drift) > 180) {  // circles a pole: go down to it and back along the map's edge
+      const pole = out.reduce((sum, p) => sum + p[1], 0) < 0 ? -90 : 90;
+      out.push([out[out.length - 1][0], pole], [out[0][0], pole], [out[0][0], out[0][1]]);
+    }
+    return out;
+  }
+
+  // A step of more than half the globe, except along a pole (the map's own edge).
+  function crosses(ring) {
+    return ring.some((p, i) => i > 0 && Math.abs(p[0] - ring[i - 1][0]) > 180 && !(Math.abs(p[1]) >= 90 && Math.abs(ring[i - 1][1]) >= 90));
+  }
+
+  function cutPolygon(rings) {
+    if (!rings.some(crosses)) return [rings];
+    const parts = rings.map(unwrapRing);
+    let min = Infinity, max = -Infinity;
+    for (const ring of parts) for (const p of ring) { min = Math.min(min, p[0]); max = Math.max(max, p[0]); }
+    const shifts = [0];
+    if (max > 180) shifts.push(-360);
+    if (min < -180) shifts.push(360);
+    return shifts.map((shift) => parts.map((ring) => clipRing(ring.map(([lon, lat]) => [lon + shift, lat]))))
+      .map((poly) => poly.filter((ring) => ring.length >= 4))
+      .filter((poly) => poly.length && poly[0].length >= 4);
+  }
+
+  // Sutherland–Hodgman clipping of a ring to -180 <= lon <= 180 (a strip is convex), so
+  // the part of a shape beyond the edge is cut off where it crosses, not squashed onto it.
+  function clipRing(ring) {
+    let out = ring;
+    for (const [edge, inside] of [[180, (x) => x <= 180], [-180, (x) => x >= -180]]) {
+      const input = out;
+      out = [];
+      for (let i = 0; i < input.length; i++) {
+        const cur = input[i], prev = input[(i + input.length - 1) % input.length];
+        const cross = () => [edge, prev[1] + (cur[1] - prev[1]) * (edge - prev[0]) / (cur[0] - prev[0])];
+        if (inside(cur[0])) {
+          if (!inside(prev[0])) out.push(cross());
+          out.push(cur);
+        } else if (inside(prev[0])) {
+          out.push(cross());
+        }
+      }
+    }
+    if (out.length && (out[0][0] !== out[out.length - 1][0] || out[0][1] !== out[out.length - 1][1])) out.push(out[0].slice());
+    return out;
+  }
+
+  function cutAtAntimeridian(collection) {
+    for (const f of collection.features) {
+      const g = f.geometry;
+      if (!g) continue;
+      const polygons = g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : null;
+      if (!polygons) continue;
+      const cut = polygons.flatMap(cutPolygon);
+      f.geometry = cut.length === 1 ? { type: "Polygon", coordinates: cut[0] } : { type: "MultiPolygon", coordinates: cut };
+    }
+    return collection;
+  }
+
   let worldLoaded = null;
   function loadWorld() {
     if (!worldLoaded) {
       worldLoaded = getJSON("/static/vendor/countries-110m.json").then((topo) => {
-        echarts.registerMap("world", topojson.feature(topo, topo.objects.countries));
+        const world = cutAtAntimeridian(topojson.feature(topo, topo.objects.countries));
+        window.hsWorld = world;  // read by the browser test
+        echarts.registerMap("world", world);
       });
     }
     return worldLoaded;
@@ -68,21 +144,41 @@
     return chart;
   }
 
+  // First day (UTC milliseconds) of a timeline period: 2020, 2020-Q2, 2020-03, 2020-W12, 2020-03-30.
+  function periodStart(period) {
+    let m;
+    if ((m = /^(\d{4})-W(\d{2})$/.exec(period))) {
+      // ISO week 1 is the week holding January 4th; weeks start on Monday.
+      const jan4 = Date.UTC(+m[1], 0, 4);
+      const monday = jan4 - ((new Date(jan4).getUTCDay() + 6) % 7) * 86400000;
+      return monday + (+m[2] - 1) * 7 * 86400000;
+    }
+    if ((m = /^(\d{4})-Q(\d)$/.exec(period))) return Date.UTC(+m[1], 3 * (+m[2] - 1), 1);
+    if ((m = /^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$/.exec(period))) return Date.UTC(+m[1], m[2] ? +m[2] - 1 : 0, m[3] ? +m[3] : 1);
+    return NaN;
+  }
+
   async function drawTimeline(el) {
     const data = await getJSON(el.dataset.src);
+    // The API lists empty periods with 0; on a time axis a gap in time stays a gap on screen.
     const periods = [...new Set(data.points.map((p) => p.period))].sort();
     const keys = data.by ? data.keys : [null];
     const series = keys.map((k) => {
       const counts = new Map(data.points.filter((p) => p.key === k).map((p) => [p.period, p.count]));
-      return { name: k === null ? "events" : String(k), type: "bar", stack: "all", data: periods.map((p) => counts.get(p) || 0) };
+      return { name: k === null ? "events" : String(k), type: "bar", stack: "all", barMaxWidth: 24,
+               data: periods.map((p) => ({ name: p, value: [periodStart(p), counts.get(p) || 0] })) };
     });
     const chart = echarts.init(el);
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: data.by ? { type: "scroll", top: 0 } : undefined,
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
+                 formatter: (items) => items.length ? echarts.format.encodeHTML(items[0].name) + "<br>" +
+                   items.map((i) => `${echarts.format.encodeHTML(i.seriesName)}: ${i.value[1]}`).join("<br>") : "" },
+      legend: data.by ? { type: "scroll", top: 0 } : undefined,
       grid: { left: 40, right: 10, top: data.by ? 36 : 10, bottom: 30 },
-      xAxis: { type: "category", data: periods }, yAxis: { type: "value", minInterval: 1 }, series,
+      xAxis: { type: "time" }, yAxis: { type: "value", minInterval: 1 }, series,
     });
     chart.on("click", (p) => follow(el, { period: p.name }));
+    el.dataset.periods = String(periods.length);  // read by the browser test
     if (!periods.length) chart.setOption({ title: { text: "No dated events", left: "center", top: "middle", textStyle: { color: "#57606a", fontSize: 14 } } });
     return chart;
   }
