@@ -133,7 +133,7 @@ def test_walk_through_the_workspace(server: Served, browser: Any, tmp_path: Path
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))  # the stack names the script line
 
     # sign in
     page.goto(f"{base}/events")
@@ -352,4 +352,38 @@ def test_timeline_map_and_country_page_tell_the_truth(server: Served, browser: A
     assert page.inner_text("h1").strip() == "China" and f"{listed} events in China" in page.inner_text("main")
     assert page.locator(".events-table tbody tr").count() == min(listed, 30)
     _shot(page, "13-country-page-china")
+    assert errors == [], errors
+
+
+def test_charts_wait_for_a_box_and_survive_losing_it(server: Served, browser: Any) -> None:
+    """A chart element without a box (not laid out yet, collapsed, or a viewport resized for a
+    moment, as a full-page screenshot does) gave ECharts a zero-size view: the map's geo
+    transform became singular and the page script failed with "Cannot read properties of
+    null (reading '0')", now and then under CPU load (issue 13, item 8). Here the same states
+    are made on purpose: the map is hidden while its data arrives, and later collapsed to
+    zero width while the window reports a resize."""
+    base = server.base
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "404" not in m.text else None)
+    page.on("pageerror", lambda e: errors.append(f"{e}\n{e.stack}"))
+    _sign_in(page, base)
+    # hidden from the moment the parser inserts it, before any page script runs
+    page.add_init_script("""new MutationObserver((_, watch) => {
+        const el = document.getElementById("dash-map");
+        if (el) { el.style.display = "none"; watch.disconnect(); }
+    }).observe(document, {childList: true, subtree: true});""")
+    with page.expect_response(lambda r: "/api/v1/places" in r.url):
+        page.goto(f"{base}/")
+    page.wait_for_timeout(1500)  # the data is in; the old script drew into the empty box here
+    assert page.get_attribute("#dash-map", "data-state") == "loading", errors
+    page.evaluate("() => { document.getElementById('dash-map').style.display = ''; }")
+    world = _chart(page, "dash-map")
+    assert world["items"] >= 2 and world["painted"] > 1000, world
+
+    # collapsed while the window resizes: skipped, then redrawn at the size it comes back to
+    page.evaluate("() => { document.getElementById('dash-map').style.width = '0px'; window.dispatchEvent(new Event('resize')); }")
+    page.wait_for_timeout(300)
+    page.evaluate("() => { document.getElementById('dash-map').style.width = '600px'; }")
+    page.wait_for_function("() => window.hsCharts['dash-map'].getWidth() === 600", timeout=5_000)
     assert errors == [], errors

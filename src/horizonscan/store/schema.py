@@ -242,6 +242,11 @@ events = Table(
           "source_actor_id"),
     Index("ix_events_type_source_cover", "type", "source_country", "date_start", "date_precision", "negated", "hypothetical", "document_id",
           "target_country"),
+    # Migration 0008: (type, target country) with the event id, so a date-ordered page of
+    # events of a type towards a few countries is an index-only scan of just those events
+    # and a top-N sort; without the id PostgreSQL read every event of the type from the table.
+    Index("ix_events_type_target_cover", "type", "target_country", "date_start", "id", "date_precision", "negated", "hypothetical",
+          "document_id"),
 )
 
 # Near-duplicate detection: a MinHash signature per document and its LSH band keys.

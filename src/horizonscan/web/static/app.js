@@ -114,6 +114,39 @@
     return collection;
   }
 
+  // ECharts lays a chart out from its element's box. A box of zero width or height (not laid
+  // out yet, collapsed, or a viewport briefly resized, e.g. while a full-page screenshot is
+  // taken) gives a singular transform: the geo coordinate system of the maps then inverts it
+  // to null and throws "Cannot read properties of null (reading '0')". Under CPU load such a
+  // moment lines up with a draw or a resize often enough to matter, so charts are drawn and
+  // resized only while their element has a real box.
+  function sized(el) {
+    return el.clientWidth > 0 && el.clientHeight > 0;
+  }
+
+  function whenSized(el) {
+    if (sized(el)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const watch = new ResizeObserver(() => { if (sized(el)) { watch.disconnect(); resolve(); } });
+      watch.observe(el);
+    });
+  }
+
+  async function initChart(el) {
+    await whenSized(el);
+    return echarts.init(el);
+  }
+
+  // Each chart follows its own element's box (window resizes included), at most once a
+  // frame, and skips boxes of zero size; it catches up when the box comes back.
+  const resizer = new ResizeObserver((entries) => {
+    for (const { target } of entries) {
+      const chart = charts[target.id];
+      if (!chart || chart.isDisposed() || !sized(target)) continue;
+      if (chart.getWidth() !== target.clientWidth || chart.getHeight() !== target.clientHeight) chart.resize();
+    }
+  });
+
   let worldLoaded = null;
   function loadWorld() {
     if (!worldLoaded) {
@@ -131,7 +164,7 @@
     const points = data.items.filter((p) => p.lat !== null && p.lon !== null)
       .map((p) => ({ name: p.name + (p.country ? ` (${p.country})` : ""), value: [p.lon, p.lat, p.count] }));
     const max = Math.max(1, ...points.map((p) => p.value[2]));
-    const chart = echarts.init(el);
+    const chart = await initChart(el);
     chart.setOption({
       tooltip: { trigger: "item", formatter: (p) => `${echarts.format.encodeHTML(p.name)}: ${p.value[2]} events` },
       geo: { map: "world", roam: true, itemStyle: { areaColor: "#eef1f4", borderColor: "#9aa4ae" },
@@ -168,7 +201,7 @@
       return { name: k === null ? "events" : String(k), type: "bar", stack: "all", barMaxWidth: 24,
                data: periods.map((p) => ({ name: p, value: [periodStart(p), counts.get(p) || 0] })) };
     });
-    const chart = echarts.init(el);
+    const chart = await initChart(el);
     chart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" },
                  formatter: (items) => items.length ? echarts.format.encodeHTML(items[0].name) + "<br>" +
@@ -213,7 +246,7 @@
     const maxW = Math.max(1, ...data.nodes.map((n) => n.weight));
     const labels = new Map(data.nodes.map((n) => [n.id, n.label]));
     const kinds = [...new Set(data.nodes.map((n) => n.kind || "other"))];
-    const chart = echarts.init(el);
+    const chart = await initChart(el);
     chart.setOption({
       tooltip: { formatter: (p) => echarts.format.encodeHTML(p.dataType === "edge"
         ? `${labels.get(p.data.source)} → ${labels.get(p.data.target)}: ${p.data.value} events, score ${p.data.score.toFixed(1)}`
@@ -251,10 +284,12 @@
       const draw = DRAW[el.dataset.chart];
       if (!draw || typeof echarts === "undefined") return;
       el.dataset.state = "loading";
-      draw(el).then((chart) => { charts[el.id] = chart; el.dataset.state = "ready"; })
-        .catch((err) => { console.error(err); el.dataset.state = "error"; empty(el, "Could not load this chart."); });
+      draw(el).then((chart) => {
+        charts[el.id] = chart;
+        resizer.observe(el);
+        el.dataset.state = "ready";
+      }).catch((err) => { console.error(err); el.dataset.state = "error"; empty(el, "Could not load this chart."); });
     });
-    window.addEventListener("resize", () => Object.values(charts).forEach((c) => c.resize()));
     // Upload progress: htmx reports the XHR upload's progress events.
     document.body.addEventListener("htmx:xhr:progress", (evt) => {
       const bar = document.getElementById("upload-progress");
