@@ -217,3 +217,17 @@ def test_the_document_page_highlights_the_linked_sentence(tmp_path: Path) -> Non
     assert c.get(f"/documents/{doc_id}?hl=9-2x").status_code == 422  # malformed span: a clear refusal
     beyond = c.get(f"/documents/{doc_id}?hl=5000-5100")
     assert beyond.status_code == 200 and "outside this document" in beyond.text and "<mark" not in beyond.text
+
+
+def test_a_noun_rooted_title_with_an_amount_is_read_at_once() -> None:
+    """A headline has no verb: climbing from a noun trigger to its clause's verb used to
+    compare spaCy tokens by identity (a new object on every access) and never stopped at the
+    root, so such a title ran until the analysis time limit."""
+    import time
+
+    from horizonscan.analysis.pipeline import analyse
+
+    started = time.monotonic()
+    result = analyse("China Eximbank $500 million loan to Kenya for Standard Gauge Railway", published="2014-05-11")
+    assert time.monotonic() - started < 60
+    assert result.events is not None

@@ -226,7 +226,7 @@ def clause_spans(doc: "Doc", trigger: "Token", offset: int) -> list[tuple[int, i
     from the verb it belongs to ("provided $500 m in aid"), so climb to the first verb.
     """
     head = trigger
-    while head.pos_ not in ("VERB", "AUX") and not head.tag_.startswith("VB") and head.head is not head:
+    while head.pos_ not in ("VERB", "AUX") and not head.tag_.startswith("VB") and head.head.i != head.i:
         if head.dep_ in _OWN_CLAUSE:
             break
         head = head.head
@@ -236,7 +236,7 @@ def clause_spans(doc: "Doc", trigger: "Token", offset: int) -> list[tuple[int, i
     skipped: set[int] = set()
     # Clauses of their own anywhere below ("Kenya, which had spent $40 m"), unless the trigger is in them.
     for tok in head.subtree:
-        if tok is head or tok.i in keep_path or tok.i in skipped:
+        if tok.i == head.i or tok.i in keep_path or tok.i in skipped:
             continue
         own = tok.dep_ in _OWN_CLAUSE or (tok.dep_ == "conj" and (tok.pos_ == "VERB" or tok.tag_.startswith("VB")))
         if own:
