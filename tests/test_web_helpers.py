@@ -195,7 +195,9 @@ def serve_app(app: Any) -> Iterator[str]:
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 15
+    # start-up includes the app's lifespan (the upload worker); on a loaded 2-core machine
+    # that has taken over 15 s
+    deadline = time.monotonic() + 90
     while not srv.started:
         if time.monotonic() > deadline:
             raise RuntimeError("test server did not start")
