@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ..records import DateMention, Event, EventDate, EventPlace, Mention, PlaceMention
 from .event_lexicon import Lexicon, load_lexicon
@@ -102,17 +102,25 @@ def code_events(
     money = amounts.vocab_for(pack)
     entities = amounts.entity_spans(chunks)
     coded: list[tuple[int, Event]] = []
+    # Every sentence is coded, so each one's mentions, places and dates are found by binary
+    # search in lists sorted once (a scan per sentence is quadratic on long documents).
+    by_place = sorted(places, key=lambda p: p.start)
+    by_date = sorted(dates, key=lambda d: d.start)
+    mention_starts = [m.start for m in ordered]
+    place_starts = [p.start for p in by_place]
+    date_starts = [d.start for d in by_date]
     named = [m for m in ordered if m.actor_id or m.country]
+    named_starts = [m.start for m in named]
     for (s0, s1), doc in zip(spans, docs):
-        last_igo, last_named = antecedents(named, s0)
+        last_igo, last_named = antecedents(named, named_starts, s0)
         sentence = event_syntax.SentenceInput(
             text=text,
             start=s0,
             end=s1,
             doc=doc,
-            mentions=tuple(m for m in ordered if m.start >= s0 and m.end <= s1),
-            places=tuple(p for p in places if p.start >= s0 and p.end <= s1),
-            dates=tuple(d for d in dates if d.start >= s0 and d.end <= s1),
+            mentions=_inside(ordered, mention_starts, s0, s1),
+            places=_inside(by_place, place_starts, s0, s1),
+            dates=_inside(by_date, date_starts, s0, s1),
             last_igo=last_igo,
             last_named=last_named,
         )
@@ -126,9 +134,16 @@ def code_events(
 ANTECEDENT_WINDOW = 400
 
 
-def antecedents(named: list[Mention], start: int) -> tuple[Mention | None, Mention | None]:
-    """The international organisation and the actor named last before ``start`` (nearby only)."""
-    k = bisect.bisect_left([m.start for m in named], start)
+def _inside(items: Sequence[Any], starts: list[int], s0: int, s1: int) -> tuple[Any, ...]:
+    """The items (sorted by start, ``starts`` their starts) lying wholly within [s0, s1)."""
+    lo, hi = bisect.bisect_left(starts, s0), bisect.bisect_left(starts, s1)
+    return tuple(x for x in items[lo:hi] if x.end <= s1)
+
+
+def antecedents(named: list[Mention], starts: list[int], start: int) -> tuple[Mention | None, Mention | None]:
+    """The international organisation and the actor named last before ``start`` (nearby only);
+    ``starts`` are the start offsets of ``named``, which is sorted by them."""
+    k = bisect.bisect_left(starts, start)
     last_named = named[k - 1] if k and start - named[k - 1].end <= ANTECEDENT_WINDOW else None
     last_igo = next((m for m in reversed(named[max(0, k - 12) : k])
                      if (m.actor_id or "").startswith("igo:") and start - m.end <= 2 * ANTECEDENT_WINDOW), None)
